@@ -1,0 +1,185 @@
+"""The clinical vocabulary: codes, lay wording and recognition patterns.
+
+Loaded once from ``knowledge.yml`` beside this module, the single source of
+truth that the engine, the question table and the NLU extractor share.
+Nothing here imports Rasa.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional, Tuple
+
+import yaml
+
+KNOWLEDGE_FILE = Path(__file__).with_name("knowledge.yml")
+INFO_FILE = Path(__file__).with_name("info.yml")
+
+
+class Kind(str, enum.Enum):
+    """What a code stands for; also the NLU entity type that carries it."""
+
+    SYMPTOM = "symptom"
+    RISK_FACTOR = "risk_factor"
+    MODIFIER = "modifier"
+    RED_FLAG = "red_flag"
+    QUALIFIER = "qualifier"
+
+
+class Level(str, enum.Enum):
+    """Triage levels of clinical-reference section 2, most urgent first."""
+
+    EMERGENCY = "emergency"
+    URGENT = "urgent"
+    SOON = "soon"
+    ROUTINE = "routine"
+    SELF_CARE = "self_care"
+
+    @property
+    def rank(self) -> int:
+        """Smaller is more urgent."""
+        return list(Level).index(self)
+
+    def more_urgent_than(self, other: "Level") -> bool:
+        return self.rank < other.rank
+
+
+_SECTION_KIND = {
+    "symptoms": Kind.SYMPTOM,
+    "risk_factors": Kind.RISK_FACTOR,
+    "modifiers": Kind.MODIFIER,
+    "red_flags": Kind.RED_FLAG,
+    "qualifiers": Kind.QUALIFIER,
+}
+
+_PREFIX = {
+    Kind.SYMPTOM: "SX_",
+    Kind.RISK_FACTOR: "RK_",
+    Kind.MODIFIER: "MOD_",
+    Kind.RED_FLAG: "RF_",
+    Kind.QUALIFIER: "QL_",
+}
+
+
+@dataclass(frozen=True)
+class Concept:
+    code: str
+    kind: Kind
+    label: str
+    ask: str = ""
+    neuro: bool = False
+    level: Optional[Level] = None
+    phrases: Tuple[str, ...] = ()
+    combos: Tuple[Tuple[Tuple[str, ...], ...], ...] = ()
+    exclude: Tuple[str, ...] = ()
+    denials: Tuple[str, ...] = ()
+    suppresses: Tuple[str, ...] = ()
+    requires: Tuple[str, ...] = ()
+    window: int = 8
+
+
+@dataclass(frozen=True)
+class InfoTopic:
+    id: str
+    title: str
+    keywords: Tuple[str, ...]
+    answer: str
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    concepts: Mapping[str, Concept]
+    spelling: Mapping[str, str]
+    progression: Mapping[str, Tuple[str, ...]]
+    onset: Mapping[str, Tuple[str, ...]]
+    side: Mapping[str, Tuple[str, ...]]
+    subject_other: Tuple[str, ...]
+    relations: Tuple[str, ...]
+    topics: Tuple[InfoTopic, ...] = field(default_factory=tuple)
+
+    def of_kind(self, kind: Kind) -> List[Concept]:
+        return [c for c in self.concepts.values() if c.kind == kind]
+
+    def codes(self, kind: Kind) -> List[str]:
+        return [c.code for c in self.of_kind(kind)]
+
+    def concept(self, code: str) -> Concept:
+        return self.concepts[code]
+
+    def topic(self, topic_id: str) -> Optional[InfoTopic]:
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+
+def _tuple_of_str(values) -> Tuple[str, ...]:
+    return tuple(str(v) for v in (values or ()))
+
+
+def _parse_concept(code: str, kind: Kind, raw: dict) -> Concept:
+    if not code.startswith(_PREFIX[kind]):
+        raise ValueError(f"{code}: a {kind.value} code must start with {_PREFIX[kind]}")
+    combos = tuple(
+        tuple(_tuple_of_str(group) for group in combo) for combo in raw.get("combos") or ()
+    )
+    level = raw.get("level")
+    return Concept(
+        code=code,
+        kind=kind,
+        label=str(raw["label"]),
+        ask=str(raw.get("ask", "")),
+        neuro=bool(raw.get("neuro", False)),
+        level=Level(level) if level else None,
+        phrases=_tuple_of_str(raw.get("phrases")),
+        combos=combos,
+        exclude=_tuple_of_str(raw.get("exclude")),
+        denials=_tuple_of_str(raw.get("denials")),
+        suppresses=_tuple_of_str(raw.get("suppresses")),
+        requires=_tuple_of_str(raw.get("requires")),
+        window=int(raw.get("window", 8)),
+    )
+
+
+def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
+    concepts: Dict[str, Concept] = {}
+    for section, kind in _SECTION_KIND.items():
+        for code, body in (raw.get(section) or {}).items():
+            if code in concepts:
+                raise ValueError(f"duplicate code {code}")
+            concepts[code] = _parse_concept(code, kind, body)
+    for concept in concepts.values():
+        for other in concept.suppresses + concept.requires:
+            if other not in concepts:
+                raise ValueError(f"{concept.code} names unknown code {other}")
+        if concept.kind == Kind.RED_FLAG and concept.level is None:
+            raise ValueError(f"red flag {concept.code} needs a level")
+
+    def groups(name: str) -> Dict[str, Tuple[str, ...]]:
+        return {k: _tuple_of_str(v) for k, v in (raw.get(name) or {}).items()}
+
+    topics = tuple(
+        InfoTopic(
+            id=t["id"],
+            title=t["title"],
+            keywords=_tuple_of_str(t.get("keywords")),
+            answer=str(t["answer"]).strip(),
+        )
+        for t in ((info or {}).get("topics") or ())
+    )
+    return Knowledge(
+        concepts=concepts,
+        spelling={str(k).lower(): str(v).lower() for k, v in (raw.get("spelling") or {}).items()},
+        progression=groups("progression"),
+        onset=groups("onset"),
+        side=groups("side"),
+        subject_other=_tuple_of_str(raw.get("subject_other")),
+        relations=_tuple_of_str(raw.get("relations")),
+        topics=topics,
+    )
+
+
+@lru_cache(maxsize=1)
+def load_knowledge() -> Knowledge:
+    raw = yaml.safe_load(KNOWLEDGE_FILE.read_text(encoding="utf-8"))
+    info = yaml.safe_load(INFO_FILE.read_text(encoding="utf-8")) if INFO_FILE.exists() else None
+    return parse_knowledge(raw, info)
