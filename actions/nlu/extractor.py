@@ -17,7 +17,6 @@ report; one with a first-person marker ("could my cramps be B12?") is.
 """
 from __future__ import annotations
 
-import enum
 import html
 import re
 import unicodedata
@@ -25,16 +24,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
+from actions.clinical.facts import ADULT_AGE, OLDER_AGE, Status
 from actions.clinical.knowledge import Concept, Kind, Knowledge, load_knowledge
-
-OLDER_AGE = 65
-ADULT_AGE = 16
-
-
-class Status(str, enum.Enum):
-    PRESENT = "present"
-    ABSENT = "absent"
-    UNSURE = "unsure"
 
 
 @dataclass(frozen=True)
@@ -87,6 +78,8 @@ _CONTRACTIONS = [
     (r"\bhasnt\b", "has not"),
     (r"\bwasnt\b", "was not"),
     (r"\bcant\b", "cannot"),
+    (r"\bwont\b", "will not"),
+    (r"\b(she|he|there|that|what)s\b", r"\1 is"),
     (r"\bi'?m\b", "i am"),
     (r"\bim\b", "i am"),
     (r"\bi'?ve\b", "i have"),
@@ -118,6 +111,8 @@ def normalise(text: str) -> str:
     text = text.lower()
     for pattern, repl in _CONTRACTION_RES:
         text = pattern.sub(repl, text)
+    # spaCy splits "cannot" into two tokens; phrases are written the same way
+    text = re.sub(r"\bcannot\b", "can not", text)
     text = re.sub(r"[ \t]+", " ", text)
     return text.strip()
 
@@ -204,9 +199,10 @@ _NEGATION_CUES = [compile_phrase(c) for c in (
     "stopped", "quit", "no longer", "gave up", "given up", "used to", "nothing", "nope", "nah",
     "absence of", "not any", "zero", "ruled out", "negative for", "not been", "lack of",
 )]
+_SCOPE_STOP = {"just", "only", "instead", "rather", "except", "still"}
 _POST_NEGATION_CUES = [compile_phrase(c) for c in (
     "gone", "went away", "go away", "disappeared", "anymore", "any more", "resolved", "cleared up",
-    "no longer", "stopped", "in the past", "years ago", "not anymore", "not any more",
+    "no longer", "stopped", "not anymore", "not any more",
     "- no", ": no", "no", "none", "nope", "never",
 )]
 _PSEUDO_NEGATIONS = [compile_phrase(c) for c in (
@@ -245,6 +241,7 @@ class Extractor:
         self._lemma_table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
         self._lemma_values: Set[str] = set(self._lemma_table.values())
         self.clinical_words = self._clinical_vocabulary()
+        self._long_spellings = [(k, v) for k, v in self.knowledge.spelling.items() if len(k) >= 6 and k.isalpha()]
         self._progression = {k: [compile_phrase(p) for p in v] for k, v in self.knowledge.progression.items()}
         self._onset = {k: [compile_phrase(p) for p in v] for k, v in self.knowledge.onset.items()}
         self._side = {k: [compile_phrase(p) for p in v] for k, v in self.knowledge.side.items()}
@@ -283,6 +280,9 @@ class Extractor:
         """Fold spelling variants and fix a typo of a clinical word."""
         if word in self.knowledge.spelling:
             return self.knowledge.spelling[word]
+        for variant, canonical in self._long_spellings:
+            if word.startswith(variant):
+                return canonical + word[len(variant):]
         if len(word) < 5 or not word.isalpha() or self.is_known_word(word):
             return word
         limit = 1 if len(word) < 8 else 2
@@ -399,14 +399,15 @@ class Extractor:
         nxt = tokens[hi].text if hi < len(tokens) else ""
         if last == "?" or nxt == "?":
             return True
-        return tokens[lo].text in _QUESTION_STARTS and tokens[lo].text not in {"i"}
+        second = tokens[lo + 1].text if lo + 1 < hi else ""
+        return tokens[lo].text in _QUESTION_STARTS and second not in {"not", "n't", "no"}
 
     def _status(self, tokens, m: _Match, lo: int, hi: int) -> Status:
         # cues before the match, inside the scope
         scope_lo = max(lo, m.start - 7)
         for k in range(m.start - 1, scope_lo - 1, -1):
             t = tokens[k].text
-            if t in _SCOPE_BREAK_AFTER and k + 1 < len(tokens) and tokens[k + 1].text in _SCOPE_BREAK_NEXT:
+            if t in _SCOPE_STOP or (t in _SCOPE_BREAK_AFTER and k + 1 < len(tokens) and tokens[k + 1].text in _SCOPE_BREAK_NEXT):
                 scope_lo = k + 1
                 break
         window = (scope_lo, m.start)
@@ -420,7 +421,8 @@ class Extractor:
             if tokens[k].text in {",", "and"} and k + 1 < post_hi and tokens[k + 1].text in _SCOPE_BREAK_NEXT - {"is", "have"}:
                 post_hi = k
                 break
-        if _cue_in(_POST_NEGATION_CUES, tokens, m.end, post_hi, pseudo=_PSEUDO_NEGATIONS):
+        inner_negation = any(tokens[k].text in {"not", "no", "never"} for k in range(m.start, m.end))
+        if not inner_negation and _cue_in(_POST_NEGATION_CUES, tokens, m.end, post_hi, pseudo=_PSEUDO_NEGATIONS):
             return Status.ABSENT
         return Status.PRESENT
 
@@ -579,6 +581,8 @@ _NUMBER_WORDS = {
 }
 _NOT_AGE_UNITS = r"(?!\s*(%|kg|lb|lbs|stone|st\b|cm|mg|mcg|ug|units?|weeks?|days?|months?|hours?|hrs?|minutes?|mins?|times|pounds|percent|pm|am\b|o'?clock|miles?|km|steps|ml|litres?|liters?|cups?|glasses|pints?|drinks|years?\s+(ago|now|later|before|since)|years?\b(?!\s*-?\s*old)))"
 _AGE_RES = [
+    re.compile(r"\b(\d{1,3}) is my age\b"),
+    re.compile(r"\bmy age is (\d{1,3})\b"),
     re.compile(r"\b(\d{1,3})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b"),
     re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?)\b"),
     re.compile(r"\b(?:aged?|age of|turned|turning)\s*:?\s*(\d{1,3})\b" + _NOT_AGE_UNITS),

@@ -1,0 +1,491 @@
+"""One turn of the triage conversation, as a pure function of state and input.
+
+``step(state, turn)`` records what the message says, checks red flags
+(on every message), handles the intent (answer, question, why, restart,
+small talk...) and decides what to ask next or gives the result. The Rasa
+actions only translate slots and the latest message into a :class:`Turn`
+and the returned replies into dispatcher calls.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+from actions.clinical.facts import ADULT_AGE, UNKNOWN, Facts, Status
+from actions.clinical.guidance import Reply, label, result_replies, red_flag_replies
+from actions.clinical.knowledge import Kind, Level, load_knowledge
+from actions.clinical.locale import contacts
+from actions.clinical.questions import BY_ID, SCREEN_RED_FLAGS, AskedView, Question, next_question
+from actions.clinical.rules import Decision, decide, red_flag_decision
+
+CODE_ENTITIES = {"symptom", "risk_factor", "red_flag", "modifier", "qualifier"}
+ANSWER_INTENTS = {"affirm", "deny", "dont_know"}
+MAX_REASKS = 2
+
+
+@dataclass
+class Turn:
+    """What the latest message said, as the NLU understood it."""
+
+    text: str = ""
+    intent: Optional[str] = None
+    confidence: float = 1.0
+    entities: List[Dict[str, Any]] = field(default_factory=list)
+
+    def values(self, entity: str) -> List[Any]:
+        return [e.get("value") for e in self.entities if e.get("entity") == entity]
+
+    def first(self, entity: str) -> Any:
+        vals = self.values(entity)
+        return vals[0] if vals else None
+
+
+@dataclass
+class State:
+    facts: Facts = field(default_factory=Facts)
+    pending: Optional[str] = None
+    asked: List[str] = field(default_factory=list)
+    stage: str = "start"  # start | interview | done
+    result_level: Optional[str] = None
+    result_row: Optional[str] = None
+    red_flags_advised: List[str] = field(default_factory=list)
+    reasks: int = 0
+    questions_asked: int = 0
+    locale: Optional[str] = None
+    queued: Optional[str] = None  # a follow-up to ask now (this turn only, not stored)
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {
+            "facts": self.facts.to_dict(),
+            "pending": self.pending,
+            "asked": list(self.asked),
+            "stage": self.stage,
+            "result_level": self.result_level,
+            "result_row": self.result_row,
+            "red_flags_advised": list(self.red_flags_advised),
+            "reasks": self.reasks,
+            "questions_asked": self.questions_asked,
+            "locale": self.locale,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Optional[Dict[str, Any]]) -> "State":
+        data = data or {}
+        return cls(
+            facts=Facts.from_dict(data.get("facts")),
+            pending=data.get("pending"),
+            asked=list(data.get("asked") or []),
+            stage=data.get("stage") or "start",
+            result_level=data.get("result_level"),
+            result_row=data.get("result_row"),
+            red_flags_advised=list(data.get("red_flags_advised") or []),
+            reasks=int(data.get("reasks") or 0),
+            questions_asked=int(data.get("questions_asked") or 0),
+            locale=data.get("locale"),
+        )
+
+
+@dataclass
+class Outcome:
+    state: State
+    replies: List[Reply]
+    decision: Optional[Decision] = None
+
+
+INTRO = (
+    "Hello, I'm a symptom checker for possible vitamin B12 deficiency. I'll ask a few questions and then suggest how soon "
+    "to get help, who to talk to and what to ask for. This is not a diagnosis. If you think it's an emergency, call "
+    "{emergency_number} now."
+)
+INTRO_SHORT = "Thanks for telling me. I'm a symptom checker for possible vitamin B12 deficiency (not a diagnosis)."
+NOT_UNDERSTOOD = "Sorry, I didn't quite understand that."
+EMPTY_MESSAGE = "It looks like that message was empty. Whenever you're ready, just type your answer or use the buttons."
+NO_WORDS = "I can only read words, not emojis or symbols on their own. Could you tell me in a few words?"
+FOREIGN = (
+    "Sorry, I can only understand English at the moment. If this is an emergency, call {emergency_number} now. "
+    "Otherwise, please try writing in English, or contact {gp}."
+)
+OUT_OF_SCOPE = (
+    "I can only help with symptoms that might be linked to vitamin B12 and with questions about B12. For anything else, "
+    "{gp} or a pharmacist is a good place to start."
+)
+BOT = (
+    "I'm an automated assistant, not a person and not a doctor. I follow rules written from NICE and NHS guidance to "
+    "suggest how soon to get help; a clinician makes any diagnosis."
+)
+HELP = (
+    "I ask about symptoms and risk factors for low vitamin B12 and then suggest how soon to get help and who to talk to. "
+    "You can answer in your own words or with the buttons, ask me about B12 at any time (foods, tests, treatments...), "
+    "say 'why' to know why I ask something, or say 'start over'."
+)
+THANKS = "You're welcome."
+GOODBYE = "Take care. If anything gets worse, contact {gp}, or call {emergency_number} in an emergency."
+RESTARTED = "Okay, let's start again. I've cleared your previous answers."
+DONE_PROMPT = "Is there anything else? You can ask me about B12 (foods, tests, treatments...) or say 'start over' for a new check."
+AFTER_RED_FLAG = "Please follow the advice above first. If you want, you can still ask me questions, or say 'start over'."
+UPDATED = "Thanks, I've updated your answers. Here is the updated suggestion."
+NO_TOPIC = (
+    "I can answer questions about what B12 does, foods with B12, symptoms and causes of low B12, tests, treatments "
+    "(injections or tablets, methylcobalamin or cyanocobalamin, B-complex), heel pain, cramps, recovery time, nitrous "
+    "oxide, medicines that affect B12, and pregnancy. What would you like to know?"
+)
+WHY_GENERIC = "I ask so that the suggestion at the end fits your situation as closely as possible."
+UNDERSTOOD_NONE = "Please answer yes, no or not sure, or use the buttons."
+MOVE_ON = "No problem, I'll note that as not sure and move on."
+
+
+def _fmt(text: str, locale: Optional[str]) -> str:
+    c = contacts(locale)
+    return text.format(emergency_number=c.emergency_number, gp=c.gp)
+
+
+def step(state: State, turn: Turn) -> Outcome:
+    replies: List[Reply] = []
+    facts = state.facts
+    intent = turn.intent or "nlu_fallback"
+    text = turn.text or ""
+
+    if intent == "start_over":
+        locale = state.locale
+        state = State(locale=locale)
+        replies.append(Reply(RESTARTED))
+        return _continue(state, replies)
+
+    # ---------------------------------------------------- input problems
+    if not text.strip():
+        replies.append(Reply(EMPTY_MESSAGE))
+        return _reask(state, replies)
+    if not text.startswith("/") and not re.search(r"[^\W\d_]", text):
+        replies.append(Reply(NO_WORDS))
+        return _reask(state, replies)
+    if any(e.get("entity") == "language" and e.get("value") == "other" for e in turn.entities):
+        replies.append(Reply(_fmt(FOREIGN, state.locale)))
+        return _reask(state, replies)
+
+    # ----------------------------------------------- record what was said
+    before = facts.to_dict()
+    noted = _record_entities(facts, turn)
+    answered = _apply_answer(state, turn)
+
+    # --------------------------------------------- red flags, every message
+    decision = red_flag_decision(facts)
+    new_flags = [c for c in facts.red_flags() if c not in state.red_flags_advised]
+    if decision and new_flags:
+        state.red_flags_advised = sorted(set(state.red_flags_advised) | set(facts.red_flags()))
+        state.stage = "done"
+        state.pending = None
+        state.result_level = decision.level.value
+        state.result_row = decision.row.id
+        replies.extend(result_replies(decision, facts, contacts(state.locale)))
+        return Outcome(state, replies, decision)
+
+    changed = facts.to_dict() != before
+
+    # ------------------------------------------------------------ intents
+    if intent == "ask_question":
+        replies.extend(_answer_question(turn))
+        return _after_side_reply(state, replies, changed)
+    if intent == "why_ask":
+        q = BY_ID.get(state.pending or "")
+        replies.append(Reply(q.why if q else WHY_GENERIC))
+        return _reask(state, replies)
+    if intent in ("bot_challenge", "help", "out_of_scope", "thanks", "goodbye") and not changed and not answered:
+        replies.append(Reply(_fmt({
+            "bot_challenge": BOT,
+            "help": HELP,
+            "out_of_scope": OUT_OF_SCOPE,
+            "thanks": THANKS,
+            "goodbye": GOODBYE,
+        }[intent], state.locale)))
+        if intent == "goodbye" and state.stage == "done":
+            return Outcome(state, replies)
+        return _after_side_reply(state, replies, changed)
+
+    # ------------------------------------------------- after the result
+    if state.stage == "done":
+        if state.red_flags_advised:
+            replies.append(Reply(AFTER_RED_FLAG))
+            return Outcome(state, replies)
+        if changed:
+            replies.append(Reply(UPDATED))
+            return _continue(state, replies, force_result=True)
+        replies.append(Reply(DONE_PROMPT))
+        return Outcome(state, replies)
+
+    # -------------------------------------------------- first message
+    if state.stage == "start":
+        state.stage = "interview"
+        if noted:
+            replies.append(Reply(INTRO_SHORT))
+        else:
+            replies.append(Reply(_fmt(INTRO, state.locale)))
+
+    if noted:
+        replies.append(Reply("Noted: " + "; ".join(noted) + "."))
+
+    # an answer we could not place: say so, re-ask (a few times at most)
+    if state.pending and not answered and not changed:
+        if state.reasks >= MAX_REASKS:
+            _mark_unsure(state, BY_ID[state.pending])
+            replies.append(Reply(MOVE_ON))
+        else:
+            state.reasks += 1
+            replies.append(Reply(NOT_UNDERSTOOD + " " + _hint(BY_ID[state.pending])))
+            return _ask(state, BY_ID[state.pending], replies, count=False)
+    return _continue(state, replies)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _record_entities(facts: Facts, turn: Turn) -> List[str]:
+    """Apply the entities of the message to the facts; return what was newly noted."""
+    kb = load_knowledge()
+    noted: List[str] = []
+    for e in turn.entities:
+        name, value = e.get("entity"), e.get("value")
+        if name in CODE_ENTITIES and isinstance(value, str) and value in kb.concepts:
+            status = {"absent": Status.ABSENT, "unsure": Status.UNSURE}.get(e.get("role") or "", Status.PRESENT)
+            if facts.set(value, status) and kb.concept(value).kind != Kind.QUALIFIER:
+                if value == "RK_AGE_OLDER" and any(x.get("entity") == "age" for x in turn.entities):
+                    continue
+                prefix = {Status.PRESENT: "", Status.ABSENT: "no ", Status.UNSURE: "not sure about "}[status]
+                noted.append(prefix + kb.concept(value).label)
+    age = turn.first("age")
+    if age is not None:
+        try:
+            age_int = int(age)
+        except (TypeError, ValueError):
+            age_int = None
+        if age_int is not None and 0 < age_int <= 120 and facts.age != age_int:
+            facts.set_age(age_int)
+            noted.append(f"age {age_int}")
+    band = turn.first("age_band")
+    if band in ("under_16", "adult", "older") and facts.age is None and facts.age_band != band:
+        facts.set_age_band(band)
+        noted.append({"under_16": "under 16", "adult": "aged 16 to 64", "older": "aged 65 or over"}[band])
+    for name in ("duration", "progression", "onset", "side"):
+        value = turn.first(name)
+        if value and getattr(facts, name) != value:
+            setattr(facts, name, value)
+            if name in ("duration", "progression"):
+                noted.append(_modifier_words(name, value))
+    if turn.first("subject") == "other" and facts.subject != "other":
+        facts.subject = "other"
+        noted.append("you are asking for someone else")
+    return noted
+
+
+def _modifier_words(name: str, value: str) -> str:
+    if name == "duration":
+        return f"symptoms for {value}" if value != UNKNOWN else "duration not sure"
+    return {
+        "rapid": "getting worse quickly",
+        "slow": "slowly getting worse",
+        "stable": "about the same",
+        UNKNOWN: "course not sure",
+    }.get(value, value)
+
+
+def _apply_answer(state: State, turn: Turn) -> bool:
+    """Interpret the message as the answer to the pending question."""
+    q = BY_ID.get(state.pending or "")
+    if q is None:
+        return False
+    facts = state.facts
+    intent = turn.intent
+    asked = AskedView(tuple(state.asked))
+    if q.is_answered(facts, asked) and q.id not in state.asked:
+        state.asked.append(q.id)
+        return True
+
+    if q.kind == "yesno":
+        if intent in ANSWER_INTENTS:
+            if intent == "affirm" and q.follow_up_on_yes:
+                state.asked.append(q.id)
+                if not any(facts.has(c) for c in q.codes):
+                    state.queued = q.follow_up_on_yes
+                return True
+            status = {"affirm": Status.PRESENT, "deny": Status.ABSENT, "dont_know": Status.UNSURE}[intent]
+            if intent == "dont_know" and q.follow_up_on_yes == "RF_WHICH":
+                state.asked.append(q.id)
+                state.queued = "RF_WHICH"
+                return True
+            for code in q.codes:
+                if not facts.known(code) or len(q.codes) == 1:
+                    facts.set(code, status)
+            state.asked.append(q.id)
+            return True
+        return False
+
+    if q.kind in ("choice", "open"):
+        if any(facts.known(c) for c in q.codes) and any(e.get("entity") in CODE_ENTITIES for e in turn.entities):
+            state.asked.append(q.id)
+            return True
+        if q.kind == "open" and facts.symptoms():
+            state.asked.append(q.id)
+            return True
+        if intent == "deny":
+            for code in q.codes:
+                if not facts.known(code):
+                    facts.set(code, Status.ABSENT)
+            state.asked.append(q.id)
+            return True
+        if intent == "dont_know":
+            for code in q.codes:
+                if not facts.known(code):
+                    facts.set(code, Status.UNSURE)
+            state.asked.append(q.id)
+            return True
+        if intent == "affirm" and q.kind == "open":
+            return False
+        return False
+
+    if q.kind in ("duration", "progression"):
+        attr = q.kind
+        if getattr(facts, attr) is not None:
+            state.asked.append(q.id)
+            return True
+        if intent == "dont_know":
+            setattr(facts, attr, UNKNOWN)
+            state.asked.append(q.id)
+            return True
+        if q.kind == "progression" and intent == "deny":
+            facts.progression = "stable"
+            state.asked.append(q.id)
+            return True
+        if q.kind == "progression" and intent == "affirm":
+            facts.progression = "slow"
+            state.asked.append(q.id)
+            return True
+        return False
+
+    if q.kind == "age":
+        if facts.age is not None or facts.age_band is not None:
+            state.asked.append(q.id)
+            return True
+        number = re.fullmatch(r"\s*(\d{1,3})\s*", turn.text or "")
+        if number and 0 < int(number.group(1)) <= 120:
+            facts.set_age(int(number.group(1)))
+            state.asked.append(q.id)
+            return True
+        if intent in ("dont_know", "deny"):
+            state.asked.append(q.id)
+            return True
+        return False
+    return False
+
+
+def _mark_unsure(state: State, q: Question) -> None:
+    for code in q.codes:
+        if not state.facts.known(code):
+            state.facts.set(code, Status.UNSURE)
+    if q.kind in ("duration", "progression") and getattr(state.facts, q.kind) is None:
+        setattr(state.facts, q.kind, UNKNOWN)
+    state.asked.append(q.id)
+    state.reasks = 0
+
+
+def _hint(q: Question) -> str:
+    if q.kind == "yesno":
+        return UNDERSTOOD_NONE
+    if q.kind == "age":
+        return "Please type the age as a number, or pick a range."
+    return "You can pick one of the options, or answer in your own words."
+
+
+def _answer_question(turn: Turn) -> List[Reply]:
+    kb = load_knowledge()
+    topics = [t for t in turn.values("topic") if kb.topic(t)]
+    if not topics:
+        return [Reply(NO_TOPIC)]
+    topic = kb.topic(topics[0])
+    return [Reply(topic.answer)]
+
+
+def _after_side_reply(state: State, replies: List[Reply], changed: bool) -> Outcome:
+    """After an information answer or small talk, return to where we were."""
+    if state.stage == "done":
+        if state.red_flags_advised:
+            replies.append(Reply(AFTER_RED_FLAG))
+            return Outcome(state, replies)
+        if changed:
+            replies.append(Reply(UPDATED))
+            return _continue(state, replies, force_result=True)
+        replies.append(Reply(DONE_PROMPT))
+        return Outcome(state, replies)
+    if state.stage == "start":
+        return Outcome(state, replies + [Reply("When you're ready, tell me what's been happening, or say 'start' to begin the check.")])
+    return _continue(state, replies, resume=True)
+
+
+def _reask(state: State, replies: List[Reply]) -> Outcome:
+    q = BY_ID.get(state.pending or "")
+    if q is not None and state.stage == "interview":
+        return _ask(state, q, replies, count=False)
+    if state.stage == "done":
+        return Outcome(state, replies)
+    return Outcome(state, replies)
+
+
+def _ask(state: State, q: Question, replies: List[Reply], count: bool = True, resume: bool = False) -> Outcome:
+    if state.pending != q.id:
+        state.reasks = 0
+    state.pending = q.id
+    if count:
+        state.questions_asked += 1
+    text = q.text(state.facts)
+    if resume:
+        text = "Back to my question: " + text
+    replies.append(Reply(text, buttons=[dict(b) for b in q.buttons]))
+    return Outcome(state, replies)
+
+
+def _continue(state: State, replies: List[Reply], force_result: bool = False, resume: bool = False) -> Outcome:
+    facts = state.facts
+    if state.stage == "start":
+        state.stage = "interview"
+        if not replies or replies[-1].text == RESTARTED:
+            replies.append(Reply(_fmt(INTRO, state.locale)))
+    if state.queued and not force_result:
+        follow_up, state.queued = BY_ID[state.queued], None
+        return _ask(state, follow_up, replies)
+    q = None if force_result else next_question(facts, AskedView(tuple(state.asked)))
+    if q is not None and (state.pending == q.id and resume):
+        return _ask(state, q, replies, count=False, resume=True)
+    if q is not None:
+        return _ask(state, q, replies, count=state.pending != q.id)
+    decision = decide(facts)
+    state.stage = "done"
+    state.pending = None
+    state.result_level = decision.level.value
+    state.result_row = decision.row.id
+    replies.extend(result_replies(decision, facts, contacts(state.locale)))
+    replies.append(Reply(DONE_PROMPT))
+    return Outcome(state, replies, decision)
+
+
+def all_static_texts() -> List[str]:
+    return [
+        INTRO, INTRO_SHORT, NOT_UNDERSTOOD, EMPTY_MESSAGE, NO_WORDS, FOREIGN, OUT_OF_SCOPE, BOT, HELP, THANKS, GOODBYE,
+        RESTARTED, DONE_PROMPT, AFTER_RED_FLAG, UPDATED, NO_TOPIC, WHY_GENERIC, UNDERSTOOD_NONE, MOVE_ON,
+    ]
+
+
+def present_codes(facts: Facts, kind: Kind) -> List[str]:
+    return facts.codes(kind)
+
+
+def public_slots(state: State) -> Dict[str, Any]:
+    """The slot contract of the issue: present codes and the latest level."""
+    f = state.facts
+    return {
+        "symptoms": f.symptoms(),
+        "risk_factors": f.risk_factors() + f.modifiers(),
+        "red_flags": f.red_flags(),
+        "triage_level": state.result_level,
+    }
+
+
+__all__ = ["State", "Turn", "Outcome", "step", "public_slots", "Level", "label", "red_flag_replies", "ADULT_AGE", "Tuple"]

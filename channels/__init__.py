@@ -1,0 +1,1 @@
+"""Input channels: Rasa's REST and socket.io channels, made resilient."""

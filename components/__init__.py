@@ -1,0 +1,1 @@
+"""Rasa-side custom components (NLU). Thin wrappers over ``actions.nlu``."""
