@@ -18,7 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clinical.conversation import Outcome, State, Turn, public_slots, step
+from actions.clinical.conversation import Outcome, State, Turn, absorb, public_slots, step
 from actions.clinical.guidance import Reply
 
 logger = logging.getLogger(__name__)
@@ -88,12 +88,12 @@ class TriageTurn(Action):
             replies: List[Reply] = []
             outcome: Optional[Outcome] = None
             for i, turn in enumerate(turns):
-                outcome = step(state, turn)
-                state = outcome.state
                 last = i == len(turns) - 1
-                # a red flag in a message that was missed earlier must still be shown
-                if last or (outcome.decision and outcome.decision.row.id in ("D1", "D2")):
-                    replies.extend(outcome.replies)
+                # messages missed while this server was down only add their facts;
+                # a red flag among them is still answered at once
+                outcome = step(state, turn) if last else absorb(state, turn)
+                state = outcome.state
+                replies.extend(outcome.replies)
             _send(dispatcher, replies)
         except Exception:  # a bug must not end the conversation
             logger.exception("triage turn failed")

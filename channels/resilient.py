@@ -13,7 +13,8 @@ import logging
 import os
 from typing import Any, Awaitable, Callable, Dict, Text
 
-from rasa.core.channels.channel import OutputChannel, RestInput, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 

@@ -22,6 +22,7 @@ from actions.clinical.rules import Decision, decide, red_flag_decision
 CODE_ENTITIES = {"symptom", "risk_factor", "red_flag", "modifier", "qualifier"}
 ANSWER_INTENTS = {"affirm", "deny", "dont_know"}
 MAX_REASKS = 2
+GENERAL_TOPIC = "what_is_b12"
 
 
 @dataclass
@@ -54,6 +55,7 @@ class State:
     questions_asked: int = 0
     locale: Optional[str] = None
     queued: Optional[str] = None  # a follow-up to ask now (this turn only, not stored)
+    missed_notes: List[str] = field(default_factory=list)  # facts from missed messages (this turn only)
 
     def to_dict(self) -> Dict[str, Any]:
         return {
@@ -156,13 +158,9 @@ def step(state: State, turn: Turn) -> Outcome:
     if not text.strip():
         replies.append(Reply(EMPTY_MESSAGE))
         return _reask(state, replies)
-    if not text.startswith("/") and not re.search(r"[^\W\d_]", text):
+    if not text.startswith("/") and not re.search(r"[^\W_]", text):
         replies.append(Reply(NO_WORDS))
         return _reask(state, replies)
-    if any(e.get("entity") == "language" and e.get("value") == "other" for e in turn.entities):
-        replies.append(Reply(_fmt(FOREIGN, state.locale)))
-        return _reask(state, replies)
-
     # ----------------------------------------------- record what was said
     before = facts.to_dict()
     noted = _record_entities(facts, turn)
@@ -181,6 +179,10 @@ def step(state: State, turn: Turn) -> Outcome:
         return Outcome(state, replies, decision)
 
     changed = facts.to_dict() != before
+
+    if any(e.get("entity") == "language" and e.get("value") == "other" for e in turn.entities):
+        replies.append(Reply(_fmt(FOREIGN, state.locale)))
+        return _reask(state, replies)
 
     # ------------------------------------------------------------ intents
     if intent == "ask_question":
@@ -221,6 +223,9 @@ def step(state: State, turn: Turn) -> Outcome:
         else:
             replies.append(Reply(_fmt(INTRO, state.locale)))
 
+    if state.missed_notes:
+        replies.append(Reply("From your earlier messages I've noted: " + "; ".join(state.missed_notes) + "."))
+        state.missed_notes = []
     if noted:
         replies.append(Reply("Noted: " + "; ".join(noted) + "."))
 
@@ -234,6 +239,27 @@ def step(state: State, turn: Turn) -> Outcome:
             replies.append(Reply(NOT_UNDERSTOOD + " " + _hint(BY_ID[state.pending])))
             return _ask(state, BY_ID[state.pending], replies, count=False)
     return _continue(state, replies)
+
+
+def absorb(state: State, turn: Turn) -> Outcome:
+    """A message missed earlier (the action server was down): keep its facts only.
+
+    Its yes/no cannot be applied, as the person never saw a question for it;
+    a red flag in it is still acted on at once.
+    """
+    noted = _record_entities(state.facts, turn)
+    if noted:
+        state.missed_notes.extend(noted)
+    decision = red_flag_decision(state.facts)
+    new_flags = [c for c in state.facts.red_flags() if c not in state.red_flags_advised]
+    if decision and new_flags:
+        state.red_flags_advised = sorted(set(state.red_flags_advised) | set(state.facts.red_flags()))
+        state.stage = "done"
+        state.pending = None
+        state.result_level = decision.level.value
+        state.result_row = decision.row.id
+        return Outcome(state, result_replies(decision, state.facts, contacts(state.locale)), decision)
+    return Outcome(state, [])
 
 
 # ------------------------------------------------------------------ helpers
@@ -400,7 +426,9 @@ def _answer_question(turn: Turn) -> List[Reply]:
     topics = [t for t in turn.values("topic") if kb.topic(t)]
     if not topics:
         return [Reply(NO_TOPIC)]
-    topic = kb.topic(topics[0])
+    # "b12" is in almost every question: the general topic only wins when nothing else matched
+    specific = [t for t in topics if t != GENERAL_TOPIC]
+    topic = kb.topic(specific[0] if specific else topics[0])
     return [Reply(topic.answer)]
 
 

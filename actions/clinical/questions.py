@@ -270,7 +270,7 @@ QUESTIONS: Tuple[Question, ...] = (
     Question(
         id="PROGRESSION",
         kind="progression",
-        text_self="Are they getting worse? Pick the closest.",
+        text_self="Are your symptoms getting worse? Pick the closest.",
         text_other="Are their symptoms getting worse? Pick the closest.",
         why="Symptoms that are getting worse quickly or spreading need to be seen sooner.",
         buttons=(

@@ -1,0 +1,345 @@
+"""The interview as a pure function: step(state, turn) over whole conversations.
+
+Turns carry the entities the real extractor finds in the text, and the intent
+the NLU would give (set by hand here, so these tests do not depend on the
+classifier; tests/integration talks to the trained model).
+"""
+from typing import List, Optional
+
+import pytest
+
+from actions.clinical.conversation import State, Turn, absorb, public_slots, step
+from actions.clinical.questions import BY_ID
+from actions.nlu.extractor import default_extractor
+
+
+def entities(text: str) -> List[dict]:
+    if text.startswith("/"):
+        return []
+    e = default_extractor().extract(text)
+    out = []
+    for f in e.findings:
+        d = {"entity": f.kind.value, "value": f.code}
+        if f.status.value != "present":
+            d["role"] = f.status.value
+        out.append(d)
+    for name in ("age", "duration", "progression", "onset", "side", "subject"):
+        if getattr(e, name) is not None:
+            out.append({"entity": name, "value": getattr(e, name)})
+    out += [{"entity": "topic", "value": t} for t in e.topics[:3]]
+    if e.foreign:
+        out.append({"entity": "language", "value": "other"})
+    return out
+
+
+class Chat:
+    def __init__(self, locale: Optional[str] = None):
+        self.state = State(locale=locale)
+        self.replies = []
+        self.decision = None
+
+    def say(self, text: str, intent: str = "inform", extra: Optional[List[dict]] = None):
+        out = step(self.state, Turn(text=text, intent=intent, entities=entities(text) + (extra or [])))
+        self.state, self.replies, self.decision = out.state, out.replies, out.decision
+        return self
+
+    @property
+    def texts(self) -> str:
+        return "\n".join(r.text for r in self.replies if r.text)
+
+    @property
+    def pending(self) -> Optional[str]:
+        return self.state.pending
+
+    @property
+    def slots(self):
+        return public_slots(self.state)
+
+    def answer_all(self, intent: str = "deny", limit: int = 40):
+        for _ in range(limit):
+            if self.state.stage == "done":
+                return self
+            self.say({"deny": "no", "affirm": "yes", "dont_know": "not sure"}[intent], intent)
+        raise AssertionError("interview did not finish")
+
+
+def test_greeting_gets_intro_and_red_flag_screen_first():
+    c = Chat().say("hi", "greet")
+    assert "not a diagnosis" in c.texts
+    assert c.pending == "RF_SCREEN"
+    assert [b["title"] for b in c.replies[-1].buttons] == ["Yes", "No", "Not sure"]
+
+
+def test_all_in_one_opening_records_everything_and_fills_slots_at_once():
+    c = Chat().say("I'm 58, on metformin for years, and my feet have been numb and burning at night for 3 months")
+    assert set(c.slots["symptoms"]) == {"SX_PARAESTHESIA", "SX_BURNING_FEET"}
+    assert "RK_MED_METFORMIN" in c.slots["risk_factors"]
+    assert c.state.facts.age == 58 and c.state.facts.duration == "months"
+    assert "Noted:" in c.texts
+    assert c.pending == "RF_SCREEN"
+
+
+def test_never_asks_again_what_was_already_said():
+    c = Chat().say("I'm 58, vegan, on metformin, my feet have been numb for 3 months and it's slowly getting worse")
+    asked = []
+    while c.state.stage != "done":
+        asked.append(c.pending)
+        c.say("no", "deny")
+    for qid in ("AGE", "DURATION", "PROGRESSION", "RK_DIET_LOW_B12", "RK_MED_METFORMIN", "SX_PARAESTHESIA", "SX_OPEN"):
+        assert qid not in asked
+    assert len(asked) == len(set(asked))
+
+
+def test_happy_path_reaches_d7_soon_with_explanation_and_summary():
+    c = Chat().say("hello", "greet").say("no", "deny")
+    assert c.pending == "SX_OPEN"
+    c.say("my feet tingle")
+    assert c.pending == "DURATION"
+    c.say("/inform", "inform", [{"entity": "duration", "value": "months"}])
+    c.say("/inform", "inform", [{"entity": "progression", "value": "stable"}])
+    assert c.pending == "AGE"
+    c.say("72")
+    assert c.state.facts.age == 72
+    c.answer_all("deny")
+    assert c.slots["triage_level"] == "soon"
+    assert c.state.result_row == "D7"
+    text = c.texts
+    assert "within the next few days" in text
+    assert "Why:" in text and "nerve-related" in text
+    assert "not a diagnosis" in text
+    assert "full blood count" in text and "folate" in text
+    assert "supplements" in text
+    custom = [r.custom for r in c.replies if r.custom]
+    assert custom and custom[0]["type"] == "triage_summary" and custom[0]["row"] == "D7"
+    assert {"code": "SX_PARAESTHESIA", "label": custom[0]["symptoms"]["present"][0]["label"]} in custom[0]["symptoms"]["present"]
+
+
+@pytest.mark.parametrize(
+    "text, code, level",
+    [
+        ("I have crushing chest pain", "RF_CHEST_PAIN", "emergency"),
+        ("my face is drooping and my speech is slurred", "RF_STROKE", "emergency"),
+        ("I want to end my life", "RF_SUICIDAL", "urgent"),
+        ("I've lost control of my bladder and my bum is numb", "RF_BLADDER_BOWEL", "emergency"),
+    ],
+)
+def test_red_flag_in_the_first_message_interrupts_with_its_advice(text, code, level):
+    c = Chat().say(text)
+    assert code in c.slots["red_flags"]
+    assert c.slots["triage_level"] == level
+    assert c.state.stage == "done"
+    assert "999" in c.texts
+
+
+def test_red_flag_mid_interview_interrupts_at_once():
+    c = Chat().say("hi", "greet").say("no", "deny").say("my legs are weak")
+    assert c.state.stage == "interview"
+    c.say("actually now I have tightness in my chest", "inform")
+    assert c.slots["red_flags"] == ["RF_CHEST_PAIN"]
+    assert c.slots["triage_level"] == "emergency"
+    assert c.texts.startswith("Call 999 now")
+
+
+def test_red_flag_inside_an_information_question_still_interrupts():
+    c = Chat().say("hi", "greet").say("what foods have b12? also my face has dropped on one side", "ask_question")
+    assert c.slots["triage_level"] == "emergency"
+
+
+def test_suicidal_thoughts_get_crisis_line_and_urgent():
+    c = Chat().say("sometimes I think about killing myself")
+    assert c.slots["triage_level"] == "urgent"
+    assert "116 123" in c.texts
+
+
+def test_locale_changes_the_numbers():
+    c = Chat(locale="us").say("I have chest pain")
+    assert "911" in c.texts and "999" not in c.texts
+    c = Chat(locale="us").say("I want to kill myself")
+    assert "988" in c.texts
+
+
+def test_yes_to_red_flag_screen_asks_which_one():
+    c = Chat().say("hi", "greet").say("yes", "affirm")
+    assert c.pending == "RF_WHICH"
+    c.say('/inform{"red_flag":"RF_STROKE"}', "inform", [{"entity": "red_flag", "value": "RF_STROKE"}])
+    assert c.slots["triage_level"] == "emergency"
+
+
+def test_not_sure_is_recorded_as_unsure_and_reported():
+    c = Chat().say("my feet burn at night", "inform").say("no", "deny")
+    while c.pending != "RK_DIET_LOW_B12":
+        c.say("no", "deny")
+    c.say("not sure", "dont_know")
+    assert c.state.facts.status["RK_DIET_LOW_B12"].value == "unsure"
+    c.answer_all("deny")
+    assert "RK_DIET_LOW_B12" not in c.slots["risk_factors"]
+    assert "not sure about" in c.texts.lower() or "were not sure" in c.texts.lower()
+
+
+def test_correction_overrides_an_earlier_answer():
+    c = Chat().say("I'm vegan and my feet tingle")
+    assert "RK_DIET_LOW_B12" in c.slots["risk_factors"]
+    c.say("actually I stopped being vegan last year")
+    assert "RK_DIET_LOW_B12" not in c.slots["risk_factors"]
+    assert c.state.facts.status["RK_DIET_LOW_B12"].value == "absent"
+
+
+def test_correction_after_the_result_updates_the_result():
+    c = Chat().say("my feet tingle, I'm 40").say("no", "deny").answer_all("deny")
+    assert c.slots["triage_level"] == "soon" and c.state.result_row == "D9"
+    c.say("sorry, I forgot: I'm pregnant")
+    assert c.slots["triage_level"] == "urgent"
+    assert "updated" in c.texts
+
+
+def test_information_question_mid_interview_is_answered_then_resumes():
+    c = Chat().say("hi", "greet").say("no", "deny").say("I get cramps at night")
+    pending = c.pending
+    c.say("which foods have vitamin b12?", "ask_question")
+    assert "fortified" in c.texts.lower()
+    assert c.pending == pending
+    assert c.replies[-1].text.startswith("Back to my question")
+
+
+@pytest.mark.parametrize(
+    "question, words",
+    [
+        ("are injections better than tablets?", "injection"),
+        ("what's the difference between methylcobalamin and cyanocobalamin", "methylcobalamin"),
+        ("should I take a b complex?", "B6"),
+        ("how long does it take to recover?", "months"),
+        ("can low b12 cause heel pain?", "plantar"),
+        ("what tests should I ask for?", "blood"),
+    ],
+)
+def test_information_answers_by_topic(question, words):
+    c = Chat().say(question, "ask_question")
+    assert words.lower() in c.texts.lower()
+
+
+def test_why_explains_the_pending_question_and_asks_it_again():
+    c = Chat().say("hi", "greet")
+    c.say("why do you ask?", "why_ask")
+    assert BY_ID["RF_SCREEN"].why in c.texts
+    assert c.pending == "RF_SCREEN"
+
+
+def test_start_over_clears_everything():
+    c = Chat().say("I'm vegan and my feet tingle")
+    c.say("start over", "start_over")
+    assert c.slots["symptoms"] == [] and c.slots["risk_factors"] == []
+    assert c.pending == "RF_SCREEN"
+
+
+@pytest.mark.parametrize("intent, words", [("out_of_scope", "only help"), ("bot_challenge", "automated"), ("help", "ask me")])
+def test_side_talk_gets_a_polite_answer_and_returns_to_the_question(intent, words):
+    c = Chat().say("hi", "greet")
+    c.say("what's the weather like", intent)
+    assert words in c.texts
+    assert c.pending == "RF_SCREEN"
+
+
+def test_under_16_screens_red_flags_then_stops_without_b12_rules():
+    c = Chat().say("my son is 12 and his legs ache")
+    assert c.pending == "RF_SCREEN"
+    c.say("no", "deny")
+    assert c.state.stage == "done"
+    assert c.slots["triage_level"] == "routine" and c.state.result_row == "U1"
+    assert "16 and over" in c.texts
+    assert "parent or carer" in c.texts
+
+
+def test_under_16_without_symptoms_is_self_care():
+    c = Chat().say("hi", "greet").say("no", "deny").say("none", "deny")
+    while c.pending != "AGE":
+        c.say("no", "deny")
+    c.say("/inform", "inform", [{"entity": "age_band", "value": "under_16"}])
+    assert c.state.result_row == "U2" and c.slots["triage_level"] == "self_care"
+
+
+def test_pregnancy_with_nerve_symptoms_is_urgent_and_mentions_active_b12():
+    c = Chat().say("I'm 30 and pregnant and my hands have pins and needles").say("no", "deny").answer_all("deny")
+    assert c.slots["triage_level"] == "urgent" and c.state.result_row == "D3"
+    assert "active B12" in c.texts
+
+
+def test_nitrous_oxide_with_tingling_is_urgent_with_stop_advice():
+    c = Chat().say("I'm 22 and I've been doing a lot of nos balloons, now my legs tingle").say("no", "deny").answer_all("deny")
+    assert c.slots["triage_level"] == "urgent" and c.state.result_row == "D3"
+    assert "stop using it" in c.texts
+    assert "MMA" in c.texts
+
+
+def test_asking_for_someone_else_uses_third_person_questions():
+    c = Chat().say("I'm asking for my dad, he keeps tripping")
+    assert c.state.facts.subject == "other"
+    c.say("no", "deny")
+    assert "they" in c.replies[-1].text.lower() or "their" in c.replies[-1].text.lower()
+
+
+def test_risk_factor_only_is_self_care_with_diet_information():
+    c = Chat().say("hi", "greet").say("no", "deny").say("none of these", "deny").answer_all("deny")
+    assert c.slots["triage_level"] == "self_care"
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_empty_message_gets_a_kind_reply_and_keeps_the_question(text):
+    c = Chat().say("hi", "greet").say(text, "nlu_fallback")
+    assert "empty" in c.texts
+    assert c.pending == "RF_SCREEN"
+
+
+def test_emoji_only_gets_a_kind_reply():
+    c = Chat().say("hi", "greet").say("😀😀👍", "affirm")
+    assert "emoji" in c.texts.lower()
+    assert c.pending == "RF_SCREEN"
+    assert "RF_SCREEN" not in c.state.asked
+
+
+def test_other_language_gets_an_english_only_reply_with_emergency_number():
+    c = Chat().say("hi", "greet").say("je suis très fatigué et j'ai des fourmis dans les pieds depuis des mois", "inform")
+    assert "English" in c.texts and "999" in c.texts
+
+
+def test_markup_is_not_echoed_and_facts_inside_are_read():
+    c = Chat().say("<script>alert(1)</script><b>my feet tingle</b>")
+    assert "<script>" not in c.texts
+    assert "SX_PARAESTHESIA" in c.slots["symptoms"]
+
+
+def test_huge_message_is_read_in_full():
+    text = ("blah " * 1800) + " and I have chest pain"
+    c = Chat().say(text[:9000] + " my chest feels crushed")
+    assert c.slots["triage_level"] == "emergency"
+
+
+def test_unclear_answer_is_asked_again_then_moved_on():
+    c = Chat().say("hi", "greet")
+    c.say("purple", "nlu_fallback")
+    assert "didn't quite understand" in c.texts and c.pending == "RF_SCREEN"
+    c.say("banana", "nlu_fallback").say("kettle", "nlu_fallback")
+    assert c.pending != "RF_SCREEN"
+
+
+def test_messages_missed_while_actions_were_down_add_facts_but_not_answers():
+    state = State()
+    out = step(state, Turn(text="hi", intent="greet"))
+    state = out.state
+    absorb(state, Turn(text="no", intent="deny", entities=entities("no")))
+    absorb(state, Turn(text="my feet tingle and I'm vegan", intent="inform", entities=entities("my feet tingle and I'm vegan")))
+    out = step(state, Turn(text="hello?", intent="greet", entities=[]))
+    assert "SX_PARAESTHESIA" in public_slots(out.state)["symptoms"]
+    assert out.state.pending == "RF_SCREEN"  # the bare "no" was not taken as an answer
+    assert any("earlier messages" in (r.text or "") for r in out.replies)
+
+
+def test_missed_red_flag_is_acted_on_when_the_server_is_back():
+    state = State()
+    out = absorb(state, Turn(text="chest pain", intent="inform", entities=entities("I have chest pain")))
+    assert out.decision is not None and out.decision.level.value == "emergency"
+
+
+def test_state_round_trips_through_a_slot_dict():
+    c = Chat().say("I'm 70, vegan, my feet burn").say("no", "deny")
+    again = State.from_dict(c.state.to_dict())
+    assert again.to_dict() == c.state.to_dict()
