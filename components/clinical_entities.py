@@ -116,6 +116,8 @@ class ClinicalFeaturizer(SparseFeaturizer, GraphComponent):
 
     def _featurize(self, message: Message, model: SpacyModel) -> None:
         text = message.get(TEXT) or ""
+        if not text.strip():
+            return  # like Rasa's own featurizers: nothing to describe
         vector = clinical_features(text, extraction_of(message, model))
         self.add_features_to_message(None, scipy.sparse.coo_matrix(vector.reshape(1, -1)), TEXT, message)
 

@@ -103,6 +103,8 @@ INTRO = (
 INTRO_SHORT = "Thanks for telling me. I'm a symptom checker for possible vitamin B12 deficiency (not a diagnosis)."
 NOT_UNDERSTOOD = "Sorry, I didn't quite understand that."
 EMPTY_MESSAGE = "It looks like that message was empty. Whenever you're ready, just type your answer or use the buttons."
+MARKUP_ONLY = "I couldn't understand that: it looked like code or formatting rather than words. Could you tell me in plain words?"
+_MARKUP = re.compile(r"<(script|style)\b.*?</(script|style)\s*>|<[^>]{0,500}>", re.S | re.I)
 NO_WORDS = "I can only read words, not emojis or symbols on their own. Could you tell me in a few words?"
 FOREIGN = (
     "Sorry, I can only understand English at the moment. If this is an emergency, call {emergency_number} now. "
@@ -160,6 +162,9 @@ def step(state: State, turn: Turn) -> Outcome:
         return _reask(state, replies)
     if not text.startswith("/") and not re.search(r"[^\W_]", text):
         replies.append(Reply(NO_WORDS))
+        return _reask(state, replies)
+    if not text.startswith("/") and not re.search(r"[^\W_]", _MARKUP.sub(" ", text)):
+        replies.append(Reply(MARKUP_ONLY))
         return _reask(state, replies)
     # ----------------------------------------------- record what was said
     before = facts.to_dict()
@@ -496,7 +501,7 @@ def _continue(state: State, replies: List[Reply], force_result: bool = False, re
 
 def all_static_texts() -> List[str]:
     return [
-        INTRO, INTRO_SHORT, NOT_UNDERSTOOD, EMPTY_MESSAGE, NO_WORDS, FOREIGN, OUT_OF_SCOPE, BOT, HELP, THANKS, GOODBYE,
+        INTRO, INTRO_SHORT, NOT_UNDERSTOOD, EMPTY_MESSAGE, NO_WORDS, MARKUP_ONLY, FOREIGN, OUT_OF_SCOPE, BOT, HELP, THANKS, GOODBYE,
         RESTARTED, DONE_PROMPT, AFTER_RED_FLAG, UPDATED, NO_TOPIC, WHY_GENERIC, UNDERSTOOD_NONE, MOVE_ON,
     ]
 

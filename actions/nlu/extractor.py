@@ -88,6 +88,19 @@ _CONTRACTIONS = [
     (r"\b(i|you|we|they|he|she|it)'ll\b", r"\1 will"),
     (r"\b(i|you|we|they|he|she)'d\b", r"\1 would"),
     (r"\b(it|that|there|she|he|what)'s\b", r"\1 is"),
+    (r"\b(are|were|should|would|could|have|had|has|does|did|was|is|need|must)nt\b", r"\1 not"),
+    (r"\bhavnt\b", "have not"),
+    (r"\bdosen'?t\b", "does not"),
+    (r"\bdoesn\b", "does not"),
+    (r"\bdidn\b", "did not"),
+    (r"\b(they|you)re\b", r"\1 are"),
+    (r"\bidk\b", "i do not know"),
+    (r"\bw/o\b", "without"),
+    (r"\bw/", "with "),
+    (r"\bb/c\b", "because"),
+    (r"\b(tho|altho)\b", "though"),
+    (r"\s&\s", " and "),
+    (r"\b(pins?) n (needles?)\b", r"\1 and \2"),
     (r"\bb-?12\b", "b12"),
     (r"\bb 12\b", "b12"),
     (r"\bvit\.? ?b12\b", "vitamin b12"),
@@ -142,22 +155,102 @@ class Token:
     end: int
 
 
+_NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)?$")
+NUMBER = "_num_"  # a pattern word matching any number ("b12 was _num_")
+
+
 def _word_matches(word: Word, token: Token) -> bool:
     text, prefix = word
     if prefix:
         return token.text.startswith(text) or token.lemma.startswith(text)
+    if text == NUMBER:
+        return bool(_NUMBER_RE.match(token.text))
     return token.text == text or token.lemma == text
+
+
+class TokenList(list):
+    """The tokens of one message, with an index from pattern words to positions.
+
+    Matching hundreds of phrases against a message is then a few dictionary
+    look-ups per phrase instead of a scan of every token.
+    """
+
+    def __init__(self, tokens: Iterable[Token] = ()) -> None:
+        super().__init__(tokens)
+        self._exact: Dict[str, Set[int]] = {}
+        self._by_initial: Dict[str, Set[int]] = {}
+        for t in self:
+            for form in {t.text, t.lemma}:
+                self._exact.setdefault(form, set()).add(t.i)
+                if form:
+                    self._by_initial.setdefault(form[:1], set()).add(t.i)
+        self._cache: Dict[Word, Tuple[List[int], Set[int]]] = {}
+
+    def positions(self, word: Word) -> Tuple[List[int], Set[int]]:
+        hit = self._cache.get(word)
+        if hit is None:
+            text, prefix = word
+            if prefix:
+                found = {i for i in self._by_initial.get(text[:1], ()) if _word_matches(word, self[i])}
+            elif text == NUMBER:
+                found = {t.i for t in self if _word_matches(word, t)}
+            else:
+                found = self._exact.get(text, set())
+            hit = (sorted(found), found)
+            self._cache[word] = hit
+        return hit
 
 
 def find_phrase(phrase: Phrase, tokens: Sequence[Token], lo: int = 0, hi: Optional[int] = None) -> List[Tuple[int, int]]:
     """All [start, end) token spans where the phrase occurs in tokens[lo:hi]."""
     hi = len(tokens) if hi is None else hi
     n = len(phrase)
-    spans = []
-    for s in range(lo, hi - n + 1):
-        if all(_word_matches(phrase[k], tokens[s + k]) for k in range(n)):
-            spans.append((s, s + n))
-    return spans
+    if not n:
+        return []
+    if not isinstance(tokens, TokenList):
+        return [
+            (s, s + n)
+            for s in range(lo, hi - n + 1)
+            if all(_word_matches(phrase[k], tokens[s + k]) for k in range(n))
+        ]
+    starts, _ = tokens.positions(phrase[0])
+    if not starts:
+        return []
+    rest = [tokens.positions(w)[1] for w in phrase[1:]]
+    if any(not r for r in rest):
+        return []
+    return [
+        (s, s + n)
+        for s in starts
+        if lo <= s <= hi - n and all(s + k + 1 in r for k, r in enumerate(rest))
+    ]
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset:
+    """Common English words (spaCy's stop words and the frequent words of
+    spacy-lookups-data), which typo correction must leave alone ("though" is
+    not a typo of "thought", nor "paris" of "parts")."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = set(STOP_WORDS)
+    try:
+        import gzip
+        import json
+        import os
+
+        import spacy_lookups_data
+
+        path = os.path.join(os.path.dirname(spacy_lookups_data.__file__), "data", "en_lexeme_prob.json.gz")
+        with gzip.open(path, "rt", encoding="utf8") as fh:
+            probs = json.load(fh)
+        words.update(w for w, p in probs.items() if p > _COMMON_WORD_LOGPROB and w.isalpha())
+    except Exception:  # the table is optional: without it only the lemma table guards
+        pass
+    return frozenset(words)
+
+
+_COMMON_WORD_LOGPROB = -15.0  # log-probability above which a word counts as common English
 
 
 @dataclass(frozen=True)
@@ -201,9 +294,27 @@ _NEGATION_CUES = [compile_phrase(c) for c in (
 )]
 _SCOPE_STOP = {"just", "only", "instead", "rather", "except", "still"}
 _POST_NEGATION_CUES = [compile_phrase(c) for c in (
-    "gone", "went away", "go away", "disappeared", "anymore", "any more", "resolved", "cleared up",
-    "no longer", "stopped", "not anymore", "not any more",
-    "- no", ": no", "no", "none", "nope", "never",
+    "gone", "went away", "go away", "gone away", "disappeared", "anymore", "any more", "resolved",
+    "cleared up", "settled down", "no longer", "stopped", "not anymore", "not any more",
+    "- no", ": no", "- none", ": none", "- never", ": never",
+)]
+_BARE_ANSWERS_NO = {"no", "none", "nope", "never", "nah", "negative"}
+_UNSURE_LONG_CUES = [compile_phrase(c) for c in (
+    "not sure if", "not sure whether", "unsure if", "unsure whether", "not certain if", "not certain whether",
+    "do not know if", "do not know whether", "dunno if", "dunno whether", "no idea if", "no idea whether",
+    "cannot tell if", "cannot tell whether", "can not tell if", "can not tell whether", "hard to tell if",
+    "cannot remember if", "can not remember if", "cannot remember whether", "can not remember whether",
+    "not sure what i have is", "not sure it is", "not sure that", "not sure i", "not sure my", "not sure about",
+    "not sure",
+)]
+_PSEUDO_UNSURE = [compile_phrase(c) for c in (
+    "do not know why", "do not know what", "do not know how", "do not know where to", "do not know who",
+    "not sure why", "not sure what to", "not sure how", "not sure where to", "no idea why", "no idea what",
+    "no idea how", "dunno why", "dunno what", "wonder if my", "wondering if my", "wonder if the",
+    "wondering if the", "wondered if my", "could be the", "might be the", "may be the", "could it be the",
+    "maybe the", "probably the", "possibly the", "could be from", "might be from", "could be due",
+    "might be due", "could be caused", "might be caused", "could be related", "might be related",
+    "could be linked", "might be linked", "might be worth", "may be worth", "might help", "may help",
 )]
 _PSEUDO_NEGATIONS = [compile_phrase(c) for c in (
     "not only", "no doubt", "not just", "no matter", "not sure why", "no reason", "not stopped",
@@ -211,7 +322,21 @@ _PSEUDO_NEGATIONS = [compile_phrase(c) for c in (
     "no end", "not getting better", "not improving", "no let up",
 )]
 _FIRST_PERSON = {"i", "my", "me", "mine", "myself", "im"}
-_QUESTION_STARTS = {"can", "could", "does", "do", "is", "are", "will", "would", "should", "what", "how", "why", "which", "when", "who", "where", "whats", "hows", "is it", "did"}
+# a sentence starting with these is a question even without "?"; "when", "where"
+# and "who" often start statements ("when i walk my feet burn"), so they need "?"
+_QUESTION_STARTS = {"can", "could", "does", "do", "is", "are", "will", "would", "should", "what", "how", "why", "which", "whats", "hows", "did", "has", "anyone", "anybody"}
+_FILLERS = {"so", "and", "but", "ok", "okay", "hi", "hey", "hello", "quick", "question", "um", "umm", "erm", "also", "well", "then", "just", "right", "sorry", "please", "pls", "also", "basically", "genuinely", "honestly", "seriously", "random", "q", ":"}
+_AUXILIARIES = {"do", "does", "did", "is", "are", "was", "were", "can", "could", "should", "would", "will", "might", "may"}
+_QUESTION_WORDS = _QUESTION_STARTS | {"when", "where", "who", "whether", "if", "or", "cause", "causes", "related", "linked", "normal", "common"}
+_QUESTION_TOPICS = ("b12", "vitamin", "deficien", "symptom", "sign", "caus", "link", "relat")
+_ANAPHORA = [compile_phrase(c) for c in (
+    "i get it", "i get them", "i get this", "i get these", "i get that", "i have it", "i have them",
+    "i have this", "i have these", "i have that", "i have got it", "i have got this", "i have got them",
+    "i have had it", "i have had this", "i have had them", "i suffer from it", "i suffer with it",
+    "i suffer from this", "i suffer with this", "i suffer from them", "i am getting it",
+    "i am getting this", "i am getting them", "i do get", "i have been getting", "i experience this",
+    "i experience it", "happens to me", "happening to me", "i am having this", "i am having it",
+)]
 _FIRST_PERSON_Q = [compile_phrase(c) for c in (
     "my", "i have", "i am", "i get", "i feel", "i keep", "i got", "i been", "i have been", "i suffer",
     "i take", "i use", "i used", "i drink", "i had", "i do not", "i cannot", "me",
@@ -225,6 +350,7 @@ class _Match:
     end: int  # exclusive
     clause: int
     denial: bool = False
+    gaps: Tuple[int, ...] = ()  # positions inside a combo's span that no group matched
 
 
 class Extractor:
@@ -241,6 +367,9 @@ class Extractor:
         self._lemma_table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
         self._lemma_values: Set[str] = set(self._lemma_table.values())
         self.clinical_words = self._clinical_vocabulary()
+        self._stems = self._clinical_stems()
+        _common_words()  # load once now rather than on the first message
+        self._corrections: Dict[str, str] = {}
         self._long_spellings = [(k, v) for k, v in self.knowledge.spelling.items() if len(k) >= 6 and k.isalpha()]
         self._progression = {k: [compile_phrase(p) for p in v] for k, v in self.knowledge.progression.items()}
         self._onset = {k: [compile_phrase(p) for p in v] for k, v in self.knowledge.onset.items()}
@@ -273,11 +402,35 @@ class Extractor:
         words.update(self.knowledge.spelling.values())
         return words
 
+    def _clinical_stems(self) -> List[str]:
+        """The stems of prefix patterns ("lansoprazol*"), to correct typos of their words."""
+        stems: Set[str] = set()
+        for c in self.knowledge.concepts.values():
+            alts = list(c.phrases) + [alt for combo in c.combos for group in combo for alt in group]
+            for p in alts:
+                for w in normalise(p).split():
+                    if w.endswith("*") and len(w) >= 6 and w[:-1].isalpha():
+                        stems.add(w[:-1])
+        return sorted(stems)
+
     def is_known_word(self, word: str) -> bool:
-        return word in self._lemma_table or word in self._lemma_values or word in self.clinical_words
+        return (
+            word in self._lemma_table
+            or word in self._lemma_values
+            or word in self.clinical_words
+            or word in _common_words()
+        )
 
     def correct(self, word: str) -> str:
         """Fold spelling variants and fix a typo of a clinical word."""
+        hit = self._corrections.get(word)
+        if hit is None:
+            hit = self._correct(word)
+            if len(self._corrections) < 50000:
+                self._corrections[word] = hit
+        return hit
+
+    def _correct(self, word: str) -> str:
         if word in self.knowledge.spelling:
             return self.knowledge.spelling[word]
         for variant, canonical in self._long_spellings:
@@ -285,6 +438,8 @@ class Extractor:
                 return canonical + word[len(variant):]
         if len(word) < 5 or not word.isalpha() or self.is_known_word(word):
             return word
+        if any(word.startswith(stem) for stem in self._stems):
+            return word  # a pattern "hypothyroid*" already matches it
         limit = 1 if len(word) < 8 else 2
         best, best_d = word, limit + 1
         for candidate in self.clinical_words:
@@ -293,7 +448,19 @@ class Extractor:
             d = _edit_distance(word, candidate, best_d)
             if d < best_d:
                 best, best_d = candidate, d
-        return best if best_d <= limit else word
+        if best_d <= limit:
+            return best
+        # a typo inside the stem of a prefix pattern: "lanzoprazole" -> "lansoprazole"
+        for stem in self._stems:
+            if stem[0] != word[0] or word.startswith(stem) or len(word) < len(stem) - 1:
+                continue
+            limit = 1 if len(stem) < 8 else 2
+            for cut in (len(stem), len(stem) - 1, len(stem) + 1):
+                if cut > len(word):
+                    continue
+                if _edit_distance(word[:cut], stem, limit + 1) <= limit:
+                    return stem + word[cut:]
+        return word
 
     # ----------------------------------------------------------- tokenise
     def tokens(self, text: str) -> Tuple[str, List[Token]]:
@@ -305,10 +472,10 @@ class Extractor:
         else:
             norm2 = norm
         doc = self.nlp(norm2)
-        tokens = [
+        tokens = TokenList(
             Token(t.i, t.text, (t.lemma_ or t.text).lower(), t.idx, t.idx + len(t.text))
             for t in doc
-        ]
+        )
         return norm2, tokens
 
     # -------------------------------------------------------------- main
@@ -321,11 +488,13 @@ class Extractor:
         clause_of, clauses = _clauses(tokens)
         matches = self._match_concepts(tokens, clause_of, clauses)
         matches = self._apply_suppression(matches)
-        questions = {ci for ci, (lo, hi) in enumerate(clauses) if self._is_question(tokens, lo, hi)}
+        sentence_of, sentences = _sentences(tokens)
+        generic = self._generic_questions(tokens, sentences)
         by_code: Dict[str, Finding] = {}
+        sentence_of_code: Dict[str, int] = {}
         for m in matches:
             lo, hi = clauses[m.clause]
-            if m.clause in questions and not _has_any(_FIRST_PERSON_Q, tokens, lo, hi):
+            if sentence_of[m.start] in generic:
                 continue
             status = Status.ABSENT if m.denial else self._status(tokens, m, lo, hi)
             finding = Finding(
@@ -337,9 +506,14 @@ class Extractor:
                 text=norm[tokens[m.start].start : tokens[m.end - 1].end],
             )
             previous = by_code.get(m.code)
-            # Within one message the later statement wins ("not vegan... well, mostly vegan").
+            # Within one message the later statement wins ("not vegan... well, mostly vegan"),
+            # except that a hedge in the same sentence does not undo a plain statement
+            # ("i drink most nights, probably a bottle of wine").
+            if previous is not None and status == Status.UNSURE and previous.status != Status.UNSURE and sentence_of_code[m.code] == sentence_of[m.start]:
+                continue
             if previous is None or finding.start >= previous.start:
                 by_code[m.code] = finding
+                sentence_of_code[m.code] = sentence_of[m.start]
         out.findings = sorted(by_code.values(), key=lambda f: f.start)
         out.age = _age(norm)
         if out.age is not None and out.age >= ADULT_AGE and "RK_AGE_OLDER" not in by_code:
@@ -365,22 +539,28 @@ class Extractor:
     def _match_concepts(self, tokens, clause_of, clauses) -> List[_Match]:
         found: List[_Match] = []
         for cc in self.compiled:
-            spans: List[Tuple[int, int]] = []
+            gaps: Dict[Tuple[int, int], Tuple[int, ...]] = {}
             for phrase in cc.phrases:
-                spans.extend(find_phrase(phrase, tokens))
+                for sp in find_phrase(phrase, tokens):
+                    gaps[sp] = ()
             for combo in cc.combos:
                 for lo, hi in clauses:
-                    spans.extend(_combo_spans(combo, tokens, lo, hi, cc.concept.window))
-            if not spans and not cc.denials:
+                    for s, e, g in _combo_spans(combo, tokens, lo, hi, cc.concept.window):
+                        if (s, e) not in gaps or len(g) < len(gaps[(s, e)]):
+                            gaps[(s, e)] = g
+            if not gaps and not cc.denials:
                 continue
             excluded = [s for p in cc.exclude for s in find_phrase(p, tokens)]
-            kept = [sp for sp in _dedupe(spans) if not any(_overlap(sp, x) for x in excluded)]
+            kept = [sp for sp in _dedupe(gaps) if not any(_overlap(sp, x) for x in excluded)]
+            denied = [sp for p in cc.denials for sp in find_phrase(p, tokens)]
+            # a denial that starts between the parts of a combo interrupts it
+            # ("gave up being vegan, eat meat now" is not "gave up ... meat")
+            kept = [k for k in kept if not any(d[0] in gaps[k] for d in denied)]
             for s, e in kept:
-                found.append(_Match(cc.concept.code, s, e, clause_of[s]))
-            for p in cc.denials:
-                for s, e in find_phrase(p, tokens):
-                    if not any(_overlap((s, e), k) for k in kept):
-                        found.append(_Match(cc.concept.code, s, e, clause_of[s], denial=True))
+                found.append(_Match(cc.concept.code, s, e, clause_of[s], gaps=gaps[(s, e)]))
+            for s, e in denied:
+                if not any(_overlap((s, e), k) for k in kept):
+                    found.append(_Match(cc.concept.code, s, e, clause_of[s], denial=True))
         return found
 
     def _apply_suppression(self, matches: List[_Match]) -> List[_Match]:
@@ -392,38 +572,72 @@ class Extractor:
                         dropped.add(j)
         return [m for j, m in enumerate(matches) if j not in dropped]
 
-    def _is_question(self, tokens, lo, hi) -> bool:
-        if hi <= lo:
+    def _generic_questions(self, tokens, sentences) -> Set[int]:
+        """Sentences that ask about a code in general ("can b12 cause cramps?").
+
+        Mentions there are not reports, unless the sentence is about the person
+        ("could my cramps be b12?") or a later sentence says they have it
+        ("does b12 cause cramps? i get them every night").
+        """
+        generic = set()
+        for si, (lo, hi) in enumerate(sentences):
+            if not self._is_question(tokens, lo, hi) or _has_any(_FIRST_PERSON_Q, tokens, lo, hi):
+                continue
+            if any(_has_any(_ANAPHORA, tokens, lo2, hi2) for lo2, hi2 in sentences[si + 1 :]):
+                continue
+            generic.add(si)
+        return generic
+
+    @staticmethod
+    def _is_question(tokens, lo, hi) -> bool:
+        words = [t.text for t in tokens[lo:hi] if t.text not in {",", "-", "'", '"', "(", ")"}]
+        if not words:
             return False
-        last = tokens[hi - 1].text if hi - 1 < len(tokens) else ""
-        nxt = tokens[hi].text if hi < len(tokens) else ""
-        if last == "?" or nxt == "?":
-            return True
-        second = tokens[lo + 1].text if lo + 1 < hi else ""
-        return tokens[lo].text in _QUESTION_STARTS and second not in {"not", "n't", "no"}
+        if words[-1] == "?" or (hi < len(tokens) and tokens[hi].text == "?"):
+            # "maybe a bit dizzy?" is a hedge, not a question
+            return any(w in _QUESTION_WORDS or w.startswith(_QUESTION_TOPICS) for w in words)
+        while len(words) > 1 and words[0] in _FILLERS:  # "so what does b12 do", "ok quick question, can..."
+            words = words[1:]
+        first, second = words[0], words[1] if len(words) > 1 else ""
+        if first in {"when", "where", "who"}:  # "where do vegetarians get b12" / "when i walk..."
+            return second in _AUXILIARIES
+        return first in _QUESTION_STARTS and second not in {"not", "n't", "no"}
 
     def _status(self, tokens, m: _Match, lo: int, hi: int) -> Status:
         # cues before the match, inside the scope
-        scope_lo = max(lo, m.start - 7)
-        for k in range(m.start - 1, scope_lo - 1, -1):
-            t = tokens[k].text
-            if t in _SCOPE_STOP or (t in _SCOPE_BREAK_AFTER and k + 1 < len(tokens) and tokens[k + 1].text in _SCOPE_BREAK_NEXT):
-                scope_lo = k + 1
-                break
-        window = (scope_lo, m.start)
-        if _cue_in(_UNSURE_CUES, tokens, *window):
+        scope_lo = _scope_start(tokens, m.start, lo, 7)
+        if _cue_in(_UNSURE_CUES, tokens, scope_lo, m.start, pseudo=_PSEUDO_UNSURE):
             return Status.UNSURE
-        if _cue_in(_NEGATION_CUES, tokens, *window, pseudo=_PSEUDO_NEGATIONS):
+        # "not sure whether ..." reaches further, to the start of its clause part
+        if _cue_in(_UNSURE_LONG_CUES, tokens, _scope_start(tokens, m.start, lo, 14), m.start, pseudo=_PSEUDO_UNSURE):
+            return Status.UNSURE
+        if _cue_in(_NEGATION_CUES, tokens, scope_lo, m.start, pseudo=_PSEUDO_NEGATIONS):
             return Status.ABSENT
+        # cues between the parts of a combo ("my legs are not weak", "chest - no pain")
+        for a, b in _runs(m.gaps):
+            if _cue_in(_UNSURE_CUES, tokens, a, b, pseudo=_PSEUDO_UNSURE):
+                return Status.UNSURE
+            if _cue_in(_NEGATION_CUES, tokens, a, b, pseudo=_PSEUDO_NEGATIONS):
+                return Status.ABSENT
+        inner_negation = any(tokens[k].text in {"not", "no", "never"} for k in range(m.start, m.end))
+        if inner_negation:
+            return Status.PRESENT
         # a few cues after the match ("the tingling has gone")
         post_hi = min(hi, m.end + 5)
         for k in range(m.end, post_hi):
             if tokens[k].text in {",", "and"} and k + 1 < post_hi and tokens[k + 1].text in _SCOPE_BREAK_NEXT - {"is", "have"}:
                 post_hi = k
                 break
-        inner_negation = any(tokens[k].text in {"not", "no", "never"} for k in range(m.start, m.end))
-        if not inner_negation and _cue_in(_POST_NEGATION_CUES, tokens, m.end, post_hi, pseudo=_PSEUDO_NEGATIONS):
+        if _cue_in(_POST_NEGATION_CUES, tokens, m.end, post_hi, pseudo=_PSEUDO_NEGATIONS):
             return Status.ABSENT
+        # a bare answer right after the match ("tingling - no", "numbness? none", "cramps no")
+        k = m.end
+        if k < len(tokens) and tokens[k].text in {"-", ":", "?", ",", "="}:
+            k += 1
+        if k < len(tokens) and tokens[k].text in _BARE_ANSWERS_NO:
+            after = tokens[k + 1].text if k + 1 < len(tokens) else "."
+            if after in _CLAUSE_BREAKS or after in {",", "-", "and", "/", ")"} or not after.isalpha():
+                return Status.ABSENT
         return Status.PRESENT
 
     def _first_group(self, groups, tokens, order) -> Optional[str]:
@@ -461,17 +675,33 @@ class Extractor:
         return [t for _, t in scores]
 
     def _looks_foreign(self, original: str, tokens: List[Token]) -> bool:
+        """Not English: mostly non-Latin letters, or more of another language's stop words."""
         letters = [ch for ch in original if ch.isalpha()]
         if not letters:
             return False
         non_latin = sum(1 for ch in letters if ord(ch) > 0x24F)
         if non_latin / len(letters) > 0.5:
             return True
-        words = [t.text for t in tokens if t.text.isalpha() and len(t.text) > 1]
-        if len(words) < 3:
-            return False
-        known = sum(1 for w in words if self.is_known_word(w) or len(w) <= 3 and w in _SHORT_ENGLISH)
-        return known / len(words) < 0.4
+        words = [w for w in re.findall(r"[^\W\d_]+", original.lower())]
+        english = sum(1 for w in words if w in _stop_words("en"))
+        other = max(
+            sum(1 for w in words if w in _stop_words(lang) and w not in _stop_words("en"))
+            for lang in _OTHER_LANGUAGES
+        )
+        return other >= 2 and other > english
+
+
+_OTHER_LANGUAGES = ("es", "fr", "de", "it", "pt", "nl", "pl", "tr")
+
+
+@lru_cache(maxsize=None)
+def _stop_words(lang: str) -> frozenset:
+    import importlib
+
+    try:
+        return frozenset(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+    except Exception:  # pragma: no cover - a language spaCy does not ship
+        return frozenset()
 
 
 _SHORT_ENGLISH = {"i", "a", "an", "am", "is", "my", "me", "no", "not", "and", "or", "the", "of", "in", "on", "at", "to", "it", "be", "do", "so", "up", "he", "she", "we", "you", "get", "got", "has", "had", "was", "for", "but", "yes", "nah", "yep", "ok", "hi", "bye", "b12", "mum", "dad", "leg", "toe", "arm", "eye", "day", "how", "why", "who", "can", "our", "its"}
@@ -496,6 +726,22 @@ def _edit_distance(a: str, b: str, cap: int) -> int:
     return prev[-1]
 
 
+def _sentences(tokens: Sequence[Token]) -> Tuple[List[int], List[Tuple[int, int]]]:
+    """Sentence index of every token, and each sentence's [start, end) (terminator included)."""
+    sentence_of: List[int] = []
+    sentences: List[Tuple[int, int]] = []
+    start = 0
+    for k, t in enumerate(tokens):
+        sentence_of.append(len(sentences))
+        nxt = tokens[k + 1].text if k + 1 < len(tokens) else ""
+        if (t.text in {".", "!", "?"} or "\n" in t.text) and nxt not in {".", "!", "?"}:
+            sentences.append((start, k + 1))
+            start = k + 1
+    if start < len(tokens):
+        sentences.append((start, len(tokens)))
+    return sentence_of, sentences
+
+
 def _clauses(tokens: Sequence[Token]) -> Tuple[List[int], List[Tuple[int, int]]]:
     clause_of: List[int] = []
     clauses: List[Tuple[int, int]] = []
@@ -511,7 +757,13 @@ def _clauses(tokens: Sequence[Token]) -> Tuple[List[int], List[Tuple[int, int]]]
     return clause_of, clauses
 
 
-def _combo_spans(combo, tokens, lo, hi, window) -> List[Tuple[int, int]]:
+def _combo_spans(combo, tokens, lo, hi, window) -> List[Tuple[int, int, Tuple[int, ...]]]:
+    """Spans where every group of the combo occurs within ``window`` tokens.
+
+    A multi-word alternative counts as one token towards the window. Each span
+    comes with its gaps: the positions inside it that no group matched, where
+    a negation ("my legs are not weak") still applies.
+    """
     per_group = []
     for group in combo:
         occ = [span for alt in group for span in find_phrase(alt, tokens, lo, hi)]
@@ -520,12 +772,11 @@ def _combo_spans(combo, tokens, lo, hi, window) -> List[Tuple[int, int]]:
         per_group.append(occ)
     spans = []
     for anchor in per_group[0]:
-        best = None
         chosen = [anchor]
         for occ in per_group[1:]:
             pick = min(
                 (o for o in occ if not _overlap(o, anchor)),
-                key=lambda o: abs(o[0] - anchor[0]),
+                key=lambda o: (abs(o[0] - anchor[0]), o[0] - o[1]),
                 default=None,
             )
             if pick is None:
@@ -536,10 +787,10 @@ def _combo_spans(combo, tokens, lo, hi, window) -> List[Tuple[int, int]]:
             continue
         s = min(c[0] for c in chosen)
         e = max(c[1] for c in chosen)
-        if e - s <= window:
-            best = (s, e)
-        if best:
-            spans.append(best)
+        extra = sum(c[1] - c[0] - 1 for c in chosen)
+        if e - s - extra <= window:
+            covered = {k for c in chosen for k in range(c[0], c[1])}
+            spans.append((s, e, tuple(k for k in range(s, e) if k not in covered)))
     return spans
 
 
@@ -555,6 +806,28 @@ def _dedupe(spans: Iterable[Tuple[int, int]]) -> List[Tuple[int, int]]:
             continue
         out.append(s)
     return out
+
+
+def _scope_start(tokens, start: int, lo: int, width: int) -> int:
+    """Where a cue's scope before ``start`` begins: ``width`` tokens back at most,
+    stopping at "just", "only"... and at ", I"/"and my"-style breaks."""
+    scope_lo = max(lo, start - width)
+    for k in range(start - 1, scope_lo - 1, -1):
+        t = tokens[k].text
+        if t in _SCOPE_STOP or (t in _SCOPE_BREAK_AFTER and k + 1 < len(tokens) and tokens[k + 1].text in _SCOPE_BREAK_NEXT):
+            return k + 1
+    return scope_lo
+
+
+def _runs(positions: Sequence[int]) -> List[Tuple[int, int]]:
+    """Contiguous runs of sorted positions, as [start, end) pairs."""
+    runs: List[Tuple[int, int]] = []
+    for p in positions:
+        if runs and runs[-1][1] == p:
+            runs[-1] = (runs[-1][0], p + 1)
+        else:
+            runs.append((p, p + 1))
+    return runs
 
 
 def _has_any(phrases, tokens, lo, hi) -> bool:
@@ -579,17 +852,23 @@ _NUMBER_WORDS = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "few": 3, "couple": 2,
     "couple of": 2, "several": 4, "many": 6, "some": 3,
 }
-_NOT_AGE_UNITS = r"(?!\s*(%|kg|lb|lbs|stone|st\b|cm|mg|mcg|ug|units?|weeks?|days?|months?|hours?|hrs?|minutes?|mins?|times|pounds|percent|pm|am\b|o'?clock|miles?|km|steps|ml|litres?|liters?|cups?|glasses|pints?|drinks|years?\s+(ago|now|later|before|since)|years?\b(?!\s*-?\s*old)))"
+_NOT_AGE_UNITS = r"(?!\s*(%|kg|lb|lbs|stone|st\b|foot|feet|ft\b|inch|inches|'|\"|x\b|of\b|out of|cm|mg|mcg|ug|units?|weeks?|days?|months?|hours?|hrs?|minutes?|mins?|times|pounds|percent|pm|am\b|o'?clock|miles?|km|steps|ml|litres?|liters?|cups?|glasses|pints?|drinks|years?\s+(ago|now|later|before|since)|years?\b(?!\s*-?\s*old)))"
+_RELATION_RE = (
+    r"(?:mom|dad|mother|father|husband|hubby|wife|son|daughter|grandma|grandmother|grandad|granddad|grandpa"
+    r"|grandfather|granny|gran|nan|nana|nanna|partner|brother|sister|aunt|auntie|aunty|uncle|boyfriend"
+    r"|girlfriend|friend|neighbou?r|patient|fil|mil|stepdad|stepmom|father in law|mother in law|pops|mam)"
+)
 _AGE_RES = [
     re.compile(r"\b(\d{1,3}) is my age\b"),
     re.compile(r"\bmy age is (\d{1,3})\b"),
     re.compile(r"\b(\d{1,3})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b"),
     re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?)\b"),
     re.compile(r"\b(?:aged?|age of|turned|turning)\s*:?\s*(\d{1,3})\b" + _NOT_AGE_UNITS),
-    re.compile(r"\b(?:i am|i'm|she is|he is|they are|who is|am now|is now|mom is|dad is|mother is|father is|\w+ is)\s+(?:now\s+|almost\s+|nearly\s+|just\s+|over\s+)?(\d{1,3})\b" + _NOT_AGE_UNITS),
+    # "i'm 72", "my mum is 82", "hubby is nearly 70"; not "mcv is 104" or "b12 is 180"
+    re.compile(r"\b(?:i am|i'm|she is|he is|they are|who is|am now|is now|" + _RELATION_RE + r" is)\s+(?:now\s+|almost\s+|nearly\s+|just\s+|over\s+|about\s+|aged?\s+)?(\d{1,3})\b" + _NOT_AGE_UNITS),
     re.compile(r"\b(\d{1,2})\s*(?:f|m)\b(?![a-z])"),
     re.compile(r"\((\d{1,3})\)"),
-    re.compile(r"\b(?:mom|dad|mother|father|husband|wife|son|daughter|grandma|grandmother|grandad|grandfather|nan|partner|brother|sister|aunt|uncle)\s*,\s*(\d{1,3})\s*,"),
+    re.compile(r"\b" + _RELATION_RE + r"\s*,\s*(\d{1,3})\s*,"),
 ]
 _DECADE_RE = re.compile(r"\bin (?:my|her|his|their) (?:late |early |mid )?(\d)0'?s\b")
 _DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8, "nineties": 9}

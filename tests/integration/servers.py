@@ -1,0 +1,132 @@
+"""Start and stop the real action server and Rasa server for tests."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 120.0, headers: Optional[Dict[str, str]] = None) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return  # the server answers (e.g. 401): it is up
+        except Exception:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not come up in {timeout:.0f} s")
+
+
+@dataclass
+class Servers:
+    workdir: Path
+    token: Optional[str] = None
+    rasa_port: int = field(default_factory=free_port)
+    action_port: int = field(default_factory=free_port)
+    rasa: Optional[subprocess.Popen] = None
+    actions: Optional[subprocess.Popen] = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def _env(self) -> Dict[str, str]:
+        env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=str(ROOT))
+        return env
+
+    def write_endpoints(self) -> Path:
+        path = self.workdir / "endpoints.yml"
+        path.write_text(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
+            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.workdir / "tracker.db"}"\n'
+        )
+        return path
+
+    def start_actions(self) -> None:
+        log = open(self.workdir / "actions.log", "ab")
+        self.actions = subprocess.Popen(
+            [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port), "--actions", "actions"],
+            cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        wait_for(f"http://127.0.0.1:{self.action_port}/health", 60)
+
+    def start_rasa(self) -> float:
+        """Start Rasa; returns seconds until it answered /status."""
+        log = open(self.workdir / "rasa.log", "ab")
+        args = [
+            str(BIN / "rasa"), "run", "--enable-api", "--port", str(self.rasa_port),
+            "--model", str(ROOT / "models" / "b12.tar.gz"), "--endpoints", str(self.write_endpoints()),
+            "--credentials", str(ROOT / "credentials.yml"), "--cors", "*",
+        ]
+        if self.token:
+            args += ["--auth-token", self.token]
+        t0 = time.time()
+        self.rasa = subprocess.Popen(args, cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for(f"{self.base}/status", 180)
+        return time.time() - t0
+
+    @staticmethod
+    def _stop(proc: Optional[subprocess.Popen]) -> None:
+        if proc and proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+
+    def stop_actions(self) -> None:
+        self._stop(self.actions)
+        self.actions = None
+
+    def stop_rasa(self) -> None:
+        self._stop(self.rasa)
+        self.rasa = None
+
+    def stop(self) -> None:
+        self.stop_rasa()
+        self.stop_actions()
+
+    # -------------------------------------------------------------- client
+    def say(self, sender: str, text, metadata: Optional[dict] = None) -> List[dict]:
+        body = {"sender": sender, "message": text}
+        if metadata:
+            body["metadata"] = metadata
+        req = urllib.request.Request(
+            f"{self.base}/webhooks/rest/webhook", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        )
+        return json.loads(urllib.request.urlopen(req, timeout=60).read())
+
+    def tracker(self, sender: str) -> dict:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        url = f"{self.base}/conversations/{sender}/tracker"
+        if self.token:
+            url += f"?token={self.token}"
+        return json.loads(urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30).read())
+
+    def slots(self, sender: str) -> dict:
+        return self.tracker(sender)["slots"]
+
+
+def texts(messages: List[dict]) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)

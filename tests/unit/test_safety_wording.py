@@ -1,0 +1,110 @@
+"""No response diagnoses, reassures a cause away, gives a dose or says to stop a medicine.
+
+Checks every text the assistant can send: domain responses, questions and
+buttons, fixed replies, information answers, red-flag advice, and full results
+generated for every decision-table row and many fact combinations.
+"""
+import itertools
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.clinical import guidance
+from actions.clinical.conversation import all_static_texts
+from actions.clinical.facts import Facts, Status
+from actions.clinical.knowledge import Kind, load_knowledge
+from actions.clinical.locale import LOCALES, contacts
+from actions.clinical.questions import all_question_texts
+from actions.clinical.rules import decide
+from channels.resilient import apology_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FORBIDDEN = {
+    "diagnosis": r"\byou (have|don'?t have|do not have|probably have|definitely have|likely have) (a |an )?(vitamin )?b12 deficiency|\byou are (not )?(b12 )?deficient|\bthis is (definitely |probably )?(a )?b12 deficiency|(?<!whether )\byour b12 is (low|normal|fine)",
+    "reassurance": r"nothing to worry about|not serious|no need to worry|(it'?s|this is) (just|only) |you('re| are) (fine|healthy|okay)|rules? out|can'?t be (a )?stroke|is not (a )?stroke",
+    "dose": r"\b\d+(\.\d+)?\s*(mg|mcg|µg|ug|micrograms?|milligrams?|iu|units)\b|(once|twice|three times) (a|per|every) (day|week|month)|\bdaily dose\b|\b\d+ (tablets?|injections?) (a|per|every)",
+    "stop medicine": r"\bstop (taking|using) (your |the )?(metformin|omeprazole|lansoprazole|medicine|medication|tablets|pills|prescri)|\bcome off (your )?(metformin|medication)|\bswitch (your )?medication|\bstop (your|the) (metformin|medicine|medication|tablets)",
+    "folic acid alone": r"take folic acid|folic acid (alone|on its own) (is|will|can) (help|fix|treat)",
+    "brand": r"\b(nature'?s bounty|solgar|holland|boots own|jamieson|garden of life|vitabiotics)\b",
+}
+
+
+def violations(text: str):
+    return [name for name, rx in FORBIDDEN.items() if re.search(rx, text, flags=re.I)]
+
+
+def result_texts():
+    kb = load_knowledge()
+    texts = []
+    codes = kb.codes(Kind.SYMPTOM) + kb.codes(Kind.RISK_FACTOR) + kb.codes(Kind.MODIFIER) + kb.codes(Kind.RED_FLAG)
+    cases = [[c] for c in codes]
+    cases += [list(p) for p in itertools.combinations(["SX_PARAESTHESIA", "SX_FATIGUE", "RK_N2O", "MOD_PREGNANT", "RK_MED_METFORMIN", "RK_MED_ACID", "MOD_ON_B12_TREATMENT", "MOD_DIABETES", "SX_HEEL_FOOT_PAIN"], 2)]
+    cases += [["RF_SUICIDAL", "QL_SELF_HARM_ACTED"], ["RF_RAPID_WEAKNESS", "QL_SEVERE_WEAKNESS"], ["RF_DIABETIC_FOOT", "MOD_DIABETES", "QL_FEVER_UNWELL"], []]
+    for case, locale, age, subject in itertools.product(cases, LOCALES, (12, 40, 80), ("self", "other")):
+        f = Facts(subject=subject)
+        for c in case:
+            f.set(c, Status.PRESENT)
+        f.set("SX_CRAMPS", Status.UNSURE)
+        f.set_age(age)
+        d = decide(f)
+        texts += [r.text for r in guidance.result_replies(d, f, contacts(locale)) if r.text]
+    return texts
+
+
+def all_texts():
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
+    texts = [v["text"] for vs in domain.get("responses", {}).values() for v in vs if "text" in v]
+    texts += all_question_texts() + all_static_texts()
+    texts += [t.answer for t in load_knowledge().topics]
+    texts += list(guidance.RED_FLAG_ADVICE.values()) + list(guidance.LEVEL_HEADLINE.values()) + list(guidance.WHY_BY_ROW.values())
+    texts += [guidance.SAFETY_NET, guidance.NOT_A_DIAGNOSIS, guidance.OTHER_CAUSES, guidance.EARLY_MATTERS, apology_text()]
+    return texts
+
+
+def test_the_checker_catches_what_it_should():
+    assert violations("You have B12 deficiency.") == ["diagnosis"]
+    assert violations("This is nothing to worry about") == ["reassurance"]
+    assert violations("take 1000 mcg daily") == ["dose"]
+    assert violations("Stop taking your metformin") == ["stop medicine"]
+
+
+def test_no_fixed_text_breaks_a_guardrail():
+    bad = {t: violations(t) for t in all_texts() if violations(t)}
+    assert bad == {}
+
+
+def test_no_generated_result_breaks_a_guardrail():
+    texts = set(result_texts())
+    assert len(texts) > 50
+    bad = {t: violations(t) for t in texts if violations(t)}
+    assert bad == {}
+
+
+def test_every_result_says_it_is_not_a_diagnosis_and_how_to_get_help_sooner():
+    kb = load_knowledge()
+    for code in kb.codes(Kind.SYMPTOM) + kb.codes(Kind.RED_FLAG) + [None]:
+        f = Facts()
+        if code:
+            f.set(code, Status.PRESENT)
+        replies = guidance.result_replies(decide(f), f, contacts("uk"))
+        text = "\n".join(r.text for r in replies if r.text)
+        assert "not a diagnosis" in text
+        assert "Get help sooner" in text and "999" in text
+
+
+def test_medicine_advice_keeps_the_prescriber_in_charge():
+    f = Facts()
+    for c in ("SX_PARAESTHESIA", "RK_MED_METFORMIN", "RK_MED_ACID"):
+        f.set(c, Status.PRESENT)
+    text = " ".join(r.text for r in guidance.result_replies(decide(f), f, contacts("uk")) if r.text)
+    assert "prescriber" in text and "Keep taking them as prescribed" in text
+
+
+@pytest.mark.parametrize("path", sorted(str(p) for p in (ROOT / "actions").rglob("*.py")))
+def test_source_files_hold_no_forbidden_wording(path):
+    # the hook in shared/hooks/before-stop greps for these too
+    text = Path(path).read_text()
+    assert not re.search(r"nothing to worry about|(take|taking) [0-9]+ ?(mg|mcg|µg|micrograms)|stop taking your", text, re.I)
