@@ -185,6 +185,8 @@ class TokenList(list):
                 if form:
                     self._by_initial.setdefault(form[:1], set()).add(t.i)
         self._cache: Dict[Word, Tuple[List[int], Set[int]]] = {}
+        self._spans: Dict[Phrase, List[Tuple[int, int]]] = {}
+        self.alive: Optional[Set[Phrase]] = None  # phrases whose first word occurs, when known
 
     def positions(self, word: Word) -> Tuple[List[int], Set[int]]:
         hit = self._cache.get(word)
@@ -213,17 +215,18 @@ def find_phrase(phrase: Phrase, tokens: Sequence[Token], lo: int = 0, hi: Option
             for s in range(lo, hi - n + 1)
             if all(_word_matches(phrase[k], tokens[s + k]) for k in range(n))
         ]
-    starts, _ = tokens.positions(phrase[0])
-    if not starts:
-        return []
-    rest = [tokens.positions(w)[1] for w in phrase[1:]]
-    if any(not r for r in rest):
-        return []
-    return [
-        (s, s + n)
-        for s in starts
-        if lo <= s <= hi - n and all(s + k + 1 in r for k, r in enumerate(rest))
-    ]
+    spans = tokens._spans.get(phrase)
+    if spans is None:
+        spans = []
+        if tokens.alive is None or phrase in tokens.alive:
+            starts, _ = tokens.positions(phrase[0])
+            rest = [tokens.positions(w)[1] for w in phrase[1:]] if starts else []
+            if starts and all(rest):
+                spans = [(s, s + n) for s in starts if all(s + k + 1 in r for k, r in enumerate(rest))]
+        tokens._spans[phrase] = spans
+    if lo == 0 and hi >= len(tokens):
+        return spans
+    return [sp for sp in spans if lo <= sp[0] and sp[1] <= hi]
 
 
 @lru_cache(maxsize=1)
@@ -278,7 +281,7 @@ def _compile(concept: Concept) -> CompiledConcept:
 # ---------------------------------------------------------- negation & scope
 
 _CLAUSE_BREAKS = {".", "!", "?", ";", "\n", "but", "however", "although", "though", "except", "yet", "whereas", "apart", "otherwise", "because", "cos", "coz", "since", "which"}
-_SCOPE_BREAK_AFTER = {",", "and", "so", "-", "/", "then", "plus", "also", "as", "while", "when"}
+_SCOPE_BREAK_AFTER = {",", "and", "so", "-", "/", "then", "plus", "also", "as", "while", "when", "now", "until", "till", "after", "lately", "recently", "today", "these"}
 _SCOPE_BREAK_NEXT = {"i", "my", "me", "it", "they", "he", "she", "we", "our", "his", "her", "their", "the", "this", "that", "there", "am", "have", "also", "is"}
 
 _UNSURE_CUES = [compile_phrase(c) for c in (
@@ -320,11 +323,35 @@ _PSEUDO_NEGATIONS = [compile_phrase(c) for c in (
     "not only", "no doubt", "not just", "no matter", "not sure why", "no reason", "not stopped",
     "never stopped", "not gone", "not went away", "not go away", "no better", "not better",
     "no end", "not getting better", "not improving", "no let up",
+    # a symptom that will not go: "never goes away", "does not stop"
+    "never go away", "never goes away", "never went away", "never gone", "never stops", "never stop",
+    "not stop", "not stopping", "not going away", "not resolved", "never resolved", "never cleared",
+    "no improvement", "not improved", "not help", "not helping", "nothing helps", "nothing works",
+    "nothing seems to help", "no relief", "no sign of", "without warning", "without any reason",
+    "without reason", "without cause", "for no reason", "no explanation", "no cause", "no answers",
+    "nobody knows", "no one knows", "not normal", "not right", "not myself", "not well",
+    "legs gave up", "legs just gave up", "knees gave up",
+    # inability is the complaint, not a denial: "can't keep my balance", "couldn't stop shaking"
+    *(f"{aux} not {verb}" for aux in ("can", "could") for verb in (
+        "keep", "stop", "walk", "stay", "get", "hold", "seem", "control", "think", "remember",
+        "concentrate", "focus", "sleep", "shake", "catch", "lift", "grip", "open", "stand", "cope",
+        "function", "do", "go", "climb", "carry", "move", "breathe", "speak", "talk", "string",
+        "find", "recall", "sit", "wear", "bear", "put", "use", "manage", "handle", "write", "type",
+        "swallow", "wake", "relax", "settle", "warm", "even", "seem", "work", "drive", "read",
+        "button", "balance", "tell where", "judge", "pick", "hardly",
+    )),
 )]
 _FIRST_PERSON = {"i", "my", "me", "mine", "myself", "im"}
 # a sentence starting with these is a question even without "?"; "when", "where"
 # and "who" often start statements ("when i walk my feet burn"), so they need "?"
 _QUESTION_STARTS = {"can", "could", "does", "do", "is", "are", "will", "would", "should", "what", "how", "why", "which", "whats", "hows", "did", "has", "anyone", "anybody"}
+_MODALS = {"can", "could", "would", "should", "will", "might", "may", "must"}
+_BARE_VERBS = {
+    "sleep", "feel", "barely", "hardly", "not", "never", "really", "just", "easily", "only", "be", "have",
+    "get", "go", "see", "walk", "eat", "do", "hear", "stand", "move", "use", "lift", "manage", "cope", "cry",
+    "think", "remember", "fall", "drop", "lose", "feel", "sit", "hold", "still", "literally", "definitely",
+    "also", "always", "sometimes", "probably", "totally",
+}
 _FILLERS = {"so", "and", "but", "ok", "okay", "hi", "hey", "hello", "quick", "question", "um", "umm", "erm", "also", "well", "then", "just", "right", "sorry", "please", "pls", "also", "basically", "genuinely", "honestly", "seriously", "random", "q", ":"}
 _AUXILIARIES = {"do", "does", "did", "is", "are", "was", "were", "can", "could", "should", "would", "will", "might", "may"}
 _QUESTION_WORDS = _QUESTION_STARTS | {"when", "where", "who", "whether", "if", "or", "cause", "causes", "related", "linked", "normal", "common"}
@@ -368,6 +395,7 @@ class Extractor:
         self._lemma_values: Set[str] = set(self._lemma_table.values())
         self.clinical_words = self._clinical_vocabulary()
         self._stems = self._clinical_stems()
+        self._index_first_words()
         _common_words()  # load once now rather than on the first message
         self._corrections: Dict[str, str] = {}
         self._long_spellings = [(k, v) for k, v in self.knowledge.spelling.items() if len(k) >= 6 and k.isalpha()]
@@ -401,6 +429,46 @@ class Extractor:
                 add(k)
         words.update(self.knowledge.spelling.values())
         return words
+
+    def _index_first_words(self) -> None:
+        """Index every pattern phrase by its first word, so that a message only
+        looks for the phrases that can start somewhere in it."""
+        self._first_exact: Dict[str, Set[Phrase]] = {}
+        self._first_prefix: Dict[str, List[Tuple[str, Set[Phrase]]]] = {}
+        self._first_number: Set[Phrase] = set()
+        prefix: Dict[str, Set[Phrase]] = {}
+        phrases: Set[Phrase] = set()
+        for cc in self.compiled:
+            phrases.update(cc.phrases, cc.exclude, cc.denials)
+            for combo in cc.combos:
+                for group in combo:
+                    phrases.update(group)
+        for phrase in phrases:
+            if not phrase:
+                continue
+            text, is_prefix = phrase[0]
+            if is_prefix:
+                prefix.setdefault(text, set()).add(phrase)
+            elif text == NUMBER:
+                self._first_number.add(phrase)
+            else:
+                self._first_exact.setdefault(text, set()).add(phrase)
+        for stem, group in prefix.items():
+            self._first_prefix.setdefault(stem[:1], []).append((stem, group))
+
+    def _alive_phrases(self, tokens: "TokenList") -> Set[Phrase]:
+        alive: Set[Phrase] = set()
+        forms = {t.text for t in tokens} | {t.lemma for t in tokens}
+        for form in forms:
+            hit = self._first_exact.get(form)
+            if hit:
+                alive |= hit
+            for stem, group in self._first_prefix.get(form[:1], ()):
+                if form.startswith(stem):
+                    alive |= group
+        if any(_NUMBER_RE.match(t.text) for t in tokens):
+            alive |= self._first_number
+        return alive
 
     def _clinical_stems(self) -> List[str]:
         """The stems of prefix patterns ("lansoprazol*"), to correct typos of their words."""
@@ -488,6 +556,8 @@ class Extractor:
         clause_of, clauses = _clauses(tokens)
         matches = self._match_concepts(tokens, clause_of, clauses)
         matches = self._apply_suppression(matches)
+        # the words each finding is made of: a "no" inside "no energy" negates nothing else
+        consumed = {k for m in matches for k in range(m.start, m.end) if k not in m.gaps}
         sentence_of, sentences = _sentences(tokens)
         generic = self._generic_questions(tokens, sentences)
         by_code: Dict[str, Finding] = {}
@@ -496,7 +566,7 @@ class Extractor:
             lo, hi = clauses[m.clause]
             if sentence_of[m.start] in generic:
                 continue
-            status = Status.ABSENT if m.denial else self._status(tokens, m, lo, hi)
+            status = Status.ABSENT if m.denial else self._status(tokens, m, lo, hi, consumed)
             finding = Finding(
                 code=m.code,
                 kind=self.knowledge.concept(m.code).kind,
@@ -538,12 +608,16 @@ class Extractor:
     # ------------------------------------------------------------ helpers
     def _match_concepts(self, tokens, clause_of, clauses) -> List[_Match]:
         found: List[_Match] = []
+        alive = self._alive_phrases(tokens)
         for cc in self.compiled:
             gaps: Dict[Tuple[int, int], Tuple[int, ...]] = {}
             for phrase in cc.phrases:
-                for sp in find_phrase(phrase, tokens):
-                    gaps[sp] = ()
+                if phrase in alive:
+                    for sp in find_phrase(phrase, tokens):
+                        gaps[sp] = ()
             for combo in cc.combos:
+                if not all(any(alt in alive for alt in group) for group in combo):
+                    continue
                 for lo, hi in clauses:
                     for s, e, g in _combo_spans(combo, tokens, lo, hi, cc.concept.window):
                         if (s, e) not in gaps or len(g) < len(gaps[(s, e)]):
@@ -601,17 +675,19 @@ class Extractor:
         first, second = words[0], words[1] if len(words) > 1 else ""
         if first in {"when", "where", "who"}:  # "where do vegetarians get b12" / "when i walk..."
             return second in _AUXILIARIES
+        if first in _MODALS and second in _BARE_VERBS:  # "could sleep for a week", "can barely walk"
+            return False
         return first in _QUESTION_STARTS and second not in {"not", "n't", "no"}
 
-    def _status(self, tokens, m: _Match, lo: int, hi: int) -> Status:
+    def _status(self, tokens, m: _Match, lo: int, hi: int, consumed: Set[int] = frozenset()) -> Status:
         # cues before the match, inside the scope
         scope_lo = _scope_start(tokens, m.start, lo, 7)
-        if _cue_in(_UNSURE_CUES, tokens, scope_lo, m.start, pseudo=_PSEUDO_UNSURE):
+        if _cue_in(_UNSURE_CUES, tokens, scope_lo, m.start, pseudo=_PSEUDO_UNSURE, consumed=consumed):
             return Status.UNSURE
         # "not sure whether ..." reaches further, to the start of its clause part
-        if _cue_in(_UNSURE_LONG_CUES, tokens, _scope_start(tokens, m.start, lo, 14), m.start, pseudo=_PSEUDO_UNSURE):
+        if _cue_in(_UNSURE_LONG_CUES, tokens, _scope_start(tokens, m.start, lo, 14), m.start, pseudo=_PSEUDO_UNSURE, consumed=consumed):
             return Status.UNSURE
-        if _cue_in(_NEGATION_CUES, tokens, scope_lo, m.start, pseudo=_PSEUDO_NEGATIONS):
+        if _cue_in(_NEGATION_CUES, tokens, scope_lo, m.start, pseudo=_PSEUDO_NEGATIONS, consumed=consumed):
             return Status.ABSENT
         # cues between the parts of a combo ("my legs are not weak", "chest - no pain")
         for a, b in _runs(m.gaps):
@@ -619,7 +695,9 @@ class Extractor:
                 return Status.UNSURE
             if _cue_in(_NEGATION_CUES, tokens, a, b, pseudo=_PSEUDO_NEGATIONS):
                 return Status.ABSENT
-        inner_negation = any(tokens[k].text in {"not", "no", "never"} for k in range(m.start, m.end))
+        # "cannot feel my toes anymore", "can't walk straight any more": the
+        # "anymore" belongs to a negative form that is itself the complaint
+        inner_negation = any(tokens[k].text in {"not", "no", "never"} for k in range(scope_lo, m.end))
         if inner_negation:
             return Status.PRESENT
         # a few cues after the match ("the tingling has gone")
@@ -628,7 +706,7 @@ class Extractor:
             if tokens[k].text in {",", "and"} and k + 1 < post_hi and tokens[k + 1].text in _SCOPE_BREAK_NEXT - {"is", "have"}:
                 post_hi = k
                 break
-        if _cue_in(_POST_NEGATION_CUES, tokens, m.end, post_hi, pseudo=_PSEUDO_NEGATIONS):
+        if _cue_in(_POST_NEGATION_CUES, tokens, m.end, post_hi, pseudo=_PSEUDO_NEGATIONS, consumed=consumed):
             return Status.ABSENT
         # a bare answer right after the match ("tingling - no", "numbness? none", "cramps no")
         k = m.end
@@ -834,14 +912,17 @@ def _has_any(phrases, tokens, lo, hi) -> bool:
     return any(find_phrase(p, tokens, lo, hi) for p in phrases)
 
 
-def _cue_in(cues, tokens, lo, hi, pseudo=()) -> bool:
+def _cue_in(cues, tokens, lo, hi, pseudo=(), consumed: Set[int] = frozenset()) -> bool:
+    """Whether a cue occurs in tokens[lo:hi], not as part of a pseudo-cue
+    ("no doubt") nor of another finding's own words ("no energy, can't sleep")."""
     if hi <= lo:
         return False
     blocked = [s for p in pseudo for s in find_phrase(p, tokens, max(0, lo - 2), min(len(tokens), hi + 3))]
     for cue in cues:
         for s, e in find_phrase(cue, tokens, lo, hi):
-            if not any(_overlap((s, e), b) for b in blocked):
-                return True
+            if any(_overlap((s, e), b) for b in blocked) or any(k in consumed for k in range(s, e)):
+                continue
+            return True
     return False
 
 

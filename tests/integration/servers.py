@@ -41,6 +41,7 @@ def wait_for(url: str, timeout: float = 120.0, headers: Optional[Dict[str, str]]
 class Servers:
     workdir: Path
     token: Optional[str] = None
+    sql_tracker_store: bool = True
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     rasa: Optional[subprocess.Popen] = None
@@ -56,10 +57,10 @@ class Servers:
 
     def write_endpoints(self) -> Path:
         path = self.workdir / "endpoints.yml"
-        path.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.workdir / "tracker.db"}"\n'
-        )
+        text = f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
+        if self.sql_tracker_store:
+            text += f'tracker_store:\n  type: storage.tracker_store.TunedSQLTrackerStore\n  dialect: "sqlite"\n  db: "{self.workdir / "tracker.db"}"\n'
+        path.write_text(text)
         return path
 
     def start_actions(self) -> None:
