@@ -172,16 +172,9 @@ def step(state: State, turn: Turn) -> Outcome:
     answered = _apply_answer(state, turn)
 
     # --------------------------------------------- red flags, every message
-    decision = red_flag_decision(facts)
-    new_flags = [c for c in facts.red_flags() if c not in state.red_flags_advised]
-    if decision and new_flags:
-        state.red_flags_advised = sorted(set(state.red_flags_advised) | set(facts.red_flags()))
-        state.stage = "done"
-        state.pending = None
-        state.result_level = decision.level.value
-        state.result_row = decision.row.id
-        replies.extend(result_replies(decision, facts, contacts(state.locale)))
-        return Outcome(state, replies, decision)
+    flagged = _red_flag_result(state)
+    if flagged is not None:
+        return Outcome(state, replies + flagged.replies, flagged.decision)
 
     changed = facts.to_dict() != before
 
@@ -211,14 +204,7 @@ def step(state: State, turn: Turn) -> Outcome:
 
     # ------------------------------------------------- after the result
     if state.stage == "done":
-        if state.red_flags_advised:
-            replies.append(Reply(AFTER_RED_FLAG))
-            return Outcome(state, replies)
-        if changed:
-            replies.append(Reply(UPDATED))
-            return _continue(state, replies, force_result=True)
-        replies.append(Reply(DONE_PROMPT))
-        return Outcome(state, replies)
+        return _after_result(state, replies, changed)
 
     # -------------------------------------------------- first message
     if state.stage == "start":
@@ -255,16 +241,7 @@ def absorb(state: State, turn: Turn) -> Outcome:
     noted = _record_entities(state.facts, turn)
     if noted:
         state.missed_notes.extend(noted)
-    decision = red_flag_decision(state.facts)
-    new_flags = [c for c in state.facts.red_flags() if c not in state.red_flags_advised]
-    if decision and new_flags:
-        state.red_flags_advised = sorted(set(state.red_flags_advised) | set(state.facts.red_flags()))
-        state.stage = "done"
-        state.pending = None
-        state.result_level = decision.level.value
-        state.result_row = decision.row.id
-        return Outcome(state, result_replies(decision, state.facts, contacts(state.locale)), decision)
-    return Outcome(state, [])
+    return _red_flag_result(state) or Outcome(state, [])
 
 
 # ------------------------------------------------------------------ helpers
@@ -440,17 +417,40 @@ def _answer_question(turn: Turn) -> List[Reply]:
 def _after_side_reply(state: State, replies: List[Reply], changed: bool) -> Outcome:
     """After an information answer or small talk, return to where we were."""
     if state.stage == "done":
-        if state.red_flags_advised:
-            replies.append(Reply(AFTER_RED_FLAG))
-            return Outcome(state, replies)
-        if changed:
-            replies.append(Reply(UPDATED))
-            return _continue(state, replies, force_result=True)
-        replies.append(Reply(DONE_PROMPT))
-        return Outcome(state, replies)
+        return _after_result(state, replies, changed)
     if state.stage == "start":
         return Outcome(state, replies + [Reply("When you're ready, tell me what's been happening, or say 'start' to begin the check.")])
     return _continue(state, replies, resume=True)
+
+
+def _after_result(state: State, replies: List[Reply], changed: bool) -> Outcome:
+    """A message after the result: keep pointing to red-flag advice, or update the result."""
+    if state.red_flags_advised:
+        replies.append(Reply(AFTER_RED_FLAG))
+        return Outcome(state, replies)
+    if changed:
+        replies.append(Reply(UPDATED))
+        return _continue(state, replies, force_result=True)
+    replies.append(Reply(DONE_PROMPT))
+    return Outcome(state, replies)
+
+
+def _red_flag_result(state: State) -> Optional[Outcome]:
+    """D1/D2 for a red flag not advised on yet: checked on every message."""
+    decision = red_flag_decision(state.facts)
+    new_flags = [c for c in state.facts.red_flags() if c not in state.red_flags_advised]
+    if not (decision and new_flags):
+        return None
+    state.red_flags_advised = sorted(set(state.red_flags_advised) | set(state.facts.red_flags()))
+    _conclude(state, decision)
+    return Outcome(state, result_replies(decision, state.facts, contacts(state.locale)), decision)
+
+
+def _conclude(state: State, decision: Decision) -> None:
+    state.stage = "done"
+    state.pending = None
+    state.result_level = decision.level.value
+    state.result_row = decision.row.id
 
 
 def _reask(state: State, replies: List[Reply]) -> Outcome:
@@ -490,10 +490,7 @@ def _continue(state: State, replies: List[Reply], force_result: bool = False, re
     if q is not None:
         return _ask(state, q, replies, count=state.pending != q.id)
     decision = decide(facts)
-    state.stage = "done"
-    state.pending = None
-    state.result_level = decision.level.value
-    state.result_row = decision.row.id
+    _conclude(state, decision)
     replies.extend(result_replies(decision, facts, contacts(state.locale)))
     replies.append(Reply(DONE_PROMPT))
     return Outcome(state, replies, decision)
