@@ -150,6 +150,10 @@ def step(state: State, turn: Turn) -> Outcome:
     intent = turn.intent or "nlu_fallback"
     text = turn.text or ""
 
+    # A misread "start over" must never wipe a message that reports something
+    # ("the chest pain started again"): with any clinical finding it is a statement.
+    if intent == "start_over" and any(e.get("entity") in CODE_ENTITIES for e in turn.entities):
+        intent = "inform"
     if intent == "start_over":
         locale = state.locale
         state = State(locale=locale)

@@ -285,6 +285,7 @@ _SCOPE_BREAK_AFTER = {",", "and", "so", "-", "/", "then", "plus", "also", "as", 
 _SCOPE_BREAK_NEXT = {"i", "my", "me", "it", "they", "he", "she", "we", "our", "his", "her", "their", "the", "this", "that", "there", "am", "have", "also", "is"}
 
 _UNSURE_CUES = [compile_phrase(c) for c in (
+    "whether i am", "whether i have", "whether she is", "whether he is", "in case i am", "in case i have",
     "not sure", "unsure", "not certain", "not too sure", "not really sure", "do not know", "dunno",
     "no idea", "maybe", "perhaps", "possibly", "might", "may be", "could be", "cannot tell",
     "hard to tell", "hard to say", "cannot remember if", "cannot remember whether", "wonder if",

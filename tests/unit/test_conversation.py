@@ -231,6 +231,13 @@ def test_start_over_clears_everything():
     assert c.pending == "RF_SCREEN"
 
 
+@pytest.mark.parametrize("text", ["the chest pain started again", "started self harming again"])
+def test_a_misread_start_over_with_a_red_flag_is_acted_on_not_reset(text):
+    c = Chat().say("my feet tingle").say(text, "start_over")
+    assert c.slots["red_flags"] and c.slots["triage_level"] in ("emergency", "urgent")
+    assert "SX_PARAESTHESIA" in c.slots["symptoms"]
+
+
 @pytest.mark.parametrize("intent, words", [("out_of_scope", "only help"), ("bot_challenge", "automated"), ("help", "ask me")])
 def test_side_talk_gets_a_polite_answer_and_returns_to_the_question(intent, words):
     c = Chat().say("hi", "greet")
