@@ -2,18 +2,26 @@
 
 Driven entirely by ``actions/clinical/knowledge.yml``. Steps:
 
-1. normalise: strip markup, fold quotes, expand contractions, lower-case;
+1. normalise: strip markup, fold quotes, expand contractions and chat
+   shorthand ("dont", "idk", "w/o", "pins n needles"), lower-case;
 2. tokenise and lemmatise with the project's spaCy pipeline, fold British
-   spellings and correct typos of known clinical words (edit distance);
-3. split into clauses and match every concept's phrases and combos;
+   spellings and correct typos of known clinical words (edit distance, also
+   inside the stem of a prefix pattern; common English words are left alone);
+3. split into clauses and match every concept's phrases and combos (looked up
+   through an index of first words, so a message costs a few milliseconds);
 4. drop matches cancelled by ``exclude`` or ``suppresses``;
 5. decide each match's status from negation and uncertainty cues (a NegEx
-   style scope: cues before the match in the same clause, a few after);
+   style scope: cues before the match in the same clause, between the parts
+   of a combo, a few after, "but stopped" in the next clause). A cue that is
+   part of another finding ("no energy") or of an inability that is itself the
+   complaint ("can't keep my balance") negates nothing;
 6. read the modifiers: age, duration, progression, onset, side, subject,
    and the information topic a question is about.
 
 A generic mention inside a question ("can B12 cause cramps?") is not a
-report; one with a first-person marker ("could my cramps be B12?") is.
+report; one with a first-person marker ("could my cramps be B12?", "does
+anyone else get...") is, and so is one a later sentence claims ("... ? I get
+them every night").
 """
 from __future__ import annotations
 
@@ -185,8 +193,7 @@ class TokenList(list):
                 if form:
                     self._by_initial.setdefault(form[:1], set()).add(t.i)
         self._cache: Dict[Word, Tuple[List[int], Set[int]]] = {}
-        self._spans: Dict[Phrase, List[Tuple[int, int]]] = {}
-        self.alive: Optional[Set[Phrase]] = None  # phrases whose first word occurs, when known
+        self._spans: Dict[Phrase, List[Tuple[int, int]]] = {}  # full-range matches, per phrase
 
     def positions(self, word: Word) -> Tuple[List[int], Set[int]]:
         hit = self._cache.get(word)
@@ -218,11 +225,10 @@ def find_phrase(phrase: Phrase, tokens: Sequence[Token], lo: int = 0, hi: Option
     spans = tokens._spans.get(phrase)
     if spans is None:
         spans = []
-        if tokens.alive is None or phrase in tokens.alive:
-            starts, _ = tokens.positions(phrase[0])
-            rest = [tokens.positions(w)[1] for w in phrase[1:]] if starts else []
-            if starts and all(rest):
-                spans = [(s, s + n) for s in starts if all(s + k + 1 in r for k, r in enumerate(rest))]
+        starts, _ = tokens.positions(phrase[0])
+        rest = [tokens.positions(w)[1] for w in phrase[1:]] if starts else []
+        if starts and all(rest):
+            spans = [(s, s + n) for s in starts if all(s + k + 1 in r for k, r in enumerate(rest))]
         tokens._spans[phrase] = spans
     if lo == 0 and hi >= len(tokens):
         return spans
@@ -296,11 +302,16 @@ _NEGATION_CUES = [compile_phrase(c) for c in (
     "stopped", "quit", "no longer", "gave up", "given up", "used to", "nothing", "nope", "nah",
     "absence of", "not any", "zero", "ruled out", "negative for", "not been", "lack of",
 )]
+_SUBJECT_WORDS = {"i", "my", "me", "he", "she", "his", "her", "we", "our", "they", "their", "mom", "dad"}
 _SCOPE_STOP = {"just", "only", "instead", "rather", "except", "still"}
 _POST_NEGATION_CUES = [compile_phrase(c) for c in (
     "gone", "went away", "go away", "gone away", "disappeared", "anymore", "any more", "resolved",
     "cleared up", "settled down", "no longer", "stopped", "not anymore", "not any more",
     "- no", ": no", "- none", ": none", "- never", ": never",
+)]
+_BUT_STOPPED_CUES = [compile_phrase(c) for c in (
+    "stopped", "quit", "came off", "come off", "gave up", "given up", "not anymore", "not any more",
+    "no longer", "not now", "not since", "not at the moment", "not currently",
 )]
 _BARE_ANSWERS_NO = {"no", "none", "nope", "never", "nah", "negative"}
 _UNSURE_LONG_CUES = [compile_phrase(c) for c in (
@@ -332,13 +343,24 @@ _PSEUDO_NEGATIONS = [compile_phrase(c) for c in (
     "without reason", "without cause", "for no reason", "no explanation", "no cause", "no answers",
     "nobody knows", "no one knows", "not normal", "not right", "not myself", "not well",
     "legs gave up", "legs just gave up", "knees gave up",
+    # "has gone red", "gone numb": became, not went away
+    *(f"gone {w}" for w in (
+        "red", "black", "white", "blue", "purple", "pale", "yellow", "gray", "numb", "cold", "hot",
+        "weak", "dead", "stiff", "funny", "weird", "strange", "blurry", "swollen", "bad", "worse",
+        "downhill", "up", "down", "into", "to", "on", "through", "from", "really", "very", "so", "all",
+        "a", "quite", "completely numb", "totally numb", "off", "septic", "green", "dark", "mottled",
+        "lopsided", "droopy", "floppy", "heavy", "tingly", "wobbly", "crazy", "mad", "haywire",
+    )),
+    # "can't walk far without getting out of breath" reports the breathlessness
+    "without getting", "without feeling", "without being", "without having", "without stopping",
+    "without help", "without holding", "without a stick", "without support", "without needing",
     # inability is the complaint, not a denial: "can't keep my balance", "couldn't stop shaking"
     *(f"{aux} not {verb}" for aux in ("can", "could") for verb in (
         "keep", "stop", "walk", "stay", "get", "hold", "seem", "control", "think", "remember",
         "concentrate", "focus", "sleep", "shake", "catch", "lift", "grip", "open", "stand", "cope",
         "function", "do", "go", "climb", "carry", "move", "breathe", "speak", "talk", "string",
         "find", "recall", "sit", "wear", "bear", "put", "use", "manage", "handle", "write", "type",
-        "swallow", "wake", "relax", "settle", "warm", "even", "seem", "work", "drive", "read",
+        "swallow", "wake", "relax", "settle", "warm", "even", "work", "drive", "read",
         "button", "balance", "tell where", "judge", "pick", "hardly",
     )),
 )]
@@ -350,10 +372,10 @@ _MODALS = {"can", "could", "would", "should", "will", "might", "may", "must"}
 _BARE_VERBS = {
     "sleep", "feel", "barely", "hardly", "not", "never", "really", "just", "easily", "only", "be", "have",
     "get", "go", "see", "walk", "eat", "do", "hear", "stand", "move", "use", "lift", "manage", "cope", "cry",
-    "think", "remember", "fall", "drop", "lose", "feel", "sit", "hold", "still", "literally", "definitely",
+    "think", "remember", "fall", "drop", "lose", "sit", "hold", "still", "literally", "definitely",
     "also", "always", "sometimes", "probably", "totally",
 }
-_FILLERS = {"so", "and", "but", "ok", "okay", "hi", "hey", "hello", "quick", "question", "um", "umm", "erm", "also", "well", "then", "just", "right", "sorry", "please", "pls", "also", "basically", "genuinely", "honestly", "seriously", "random", "q", ":"}
+_FILLERS = {"so", "and", "but", "ok", "okay", "hi", "hey", "hello", "quick", "question", "um", "umm", "erm", "also", "well", "then", "just", "right", "sorry", "please", "pls", "basically", "genuinely", "honestly", "seriously", "random", "q", ":"}
 _AUXILIARIES = {"do", "does", "did", "is", "are", "was", "were", "can", "could", "should", "would", "will", "might", "may"}
 _QUESTION_WORDS = _QUESTION_STARTS | {"when", "where", "who", "whether", "if", "or", "cause", "causes", "related", "linked", "normal", "common"}
 _QUESTION_TOPICS = ("b12", "vitamin", "deficien", "symptom", "sign", "caus", "link", "relat")
@@ -364,8 +386,12 @@ _ANAPHORA = [compile_phrase(c) for c in (
     "i suffer from this", "i suffer with this", "i suffer from them", "i am getting it",
     "i am getting this", "i am getting them", "i do get", "i have been getting", "i experience this",
     "i experience it", "happens to me", "happening to me", "i am having this", "i am having it",
+    "mine is", "mine are", "mine does", "mine do", "mine has", "mine have", "same here", "me too",
+    "i do too", "i have it too",
 )]
 _FIRST_PERSON_Q = [compile_phrase(c) for c in (
+    # "does anyone else get palpitations with low b12?" is the poster's own complaint
+    "anyone else", "anybody else", "any one else", "am i the only one", "is it just me", "mine",
     "my", "i have", "i am", "i get", "i feel", "i keep", "i got", "i been", "i have been", "i suffer",
     "i take", "i use", "i used", "i drink", "i had", "i do not", "i cannot", "me",
 )]
@@ -398,6 +424,8 @@ class Extractor:
         self._stems = self._clinical_stems()
         self._index_first_words()
         _common_words()  # load once now rather than on the first message
+        for lang in ("en",) + _OTHER_LANGUAGES:  # likewise the language check's stop words (seconds)
+            _stop_words(lang)
         self._corrections: Dict[str, str] = {}
         self._long_spellings = [(k, v) for k, v in self.knowledge.spelling.items() if len(k) >= 6 and k.isalpha()]
         self._progression = {k: [compile_phrase(p) for p in v] for k, v in self.knowledge.progression.items()}
@@ -419,7 +447,7 @@ class Extractor:
                     words.add(w)
 
         for c in self.knowledge.concepts.values():
-            for p in c.phrases + c.exclude:
+            for p in c.phrases:  # not the exclusions: never "correct" a typo into one
                 add(p)
             for combo in c.combos:
                 for group in combo:
@@ -510,14 +538,16 @@ class Extractor:
         if any(word.startswith(stem) for stem in self._stems):
             return word  # a pattern "hypothyroid*" already matches it
         limit = 1 if len(word) < 8 else 2
-        best, best_d = word, limit + 1
+        best, best_key = word, (limit + 1, 0, "")
         for candidate in self.clinical_words:
             if abs(len(candidate) - len(word)) > limit or candidate[0] != word[0]:
                 continue
-            d = _edit_distance(word, candidate, best_d)
-            if d < best_d:
-                best, best_d = candidate, d
-        if best_d <= limit:
+            d = _edit_distance(word, candidate, best_key[0] + 1)
+            # ties go to the longer shared beginning, then alphabetically (deterministic)
+            key = (d, -_common_prefix(word, candidate), candidate)
+            if key < best_key:
+                best, best_key = candidate, key
+        if best_key[0] <= limit:
             return best
         # a typo inside the stem of a prefix pattern: "lanzoprazole" -> "lansoprazole"
         for stem in self._stems:
@@ -556,9 +586,10 @@ class Extractor:
         out.foreign = self._looks_foreign(text, tokens)
         clause_of, clauses = _clauses(tokens)
         matches = self._match_concepts(tokens, clause_of, clauses)
-        matches = self._apply_suppression(matches)
-        # the words each finding is made of: a "no" inside "no energy" negates nothing else
+        # the words each reading is made of (also one a more specific code suppresses):
+        # a "no" inside "no energy" or a "not" inside "can't feel my legs" negates nothing else
         consumed = {k for m in matches for k in range(m.start, m.end) if k not in m.gaps}
+        matches = self._apply_suppression(matches)
         sentence_of, sentences = _sentences(tokens)
         generic = self._generic_questions(tokens, sentences)
         by_code: Dict[str, Finding] = {}
@@ -686,15 +717,15 @@ class Extractor:
         if _cue_in(_UNSURE_CUES, tokens, scope_lo, m.start, pseudo=_PSEUDO_UNSURE, consumed=consumed):
             return Status.UNSURE
         # "not sure whether ..." reaches further, to the start of its clause part
-        if _cue_in(_UNSURE_LONG_CUES, tokens, _scope_start(tokens, m.start, lo, 14), m.start, pseudo=_PSEUDO_UNSURE, consumed=consumed):
+        if _cue_in(_UNSURE_LONG_CUES, tokens, _scope_start(tokens, m.start, lo, 14, stops=frozenset()), m.start, pseudo=_PSEUDO_UNSURE, consumed=consumed):
             return Status.UNSURE
         if _cue_in(_NEGATION_CUES, tokens, scope_lo, m.start, pseudo=_PSEUDO_NEGATIONS, consumed=consumed):
             return Status.ABSENT
         # cues between the parts of a combo ("my legs are not weak", "chest - no pain")
         for a, b in _runs(m.gaps):
-            if _cue_in(_UNSURE_CUES, tokens, a, b, pseudo=_PSEUDO_UNSURE):
+            if _cue_in(_UNSURE_CUES, tokens, a, b, pseudo=_PSEUDO_UNSURE, consumed=consumed):
                 return Status.UNSURE
-            if _cue_in(_NEGATION_CUES, tokens, a, b, pseudo=_PSEUDO_NEGATIONS):
+            if _cue_in(_NEGATION_CUES, tokens, a, b, pseudo=_PSEUDO_NEGATIONS, consumed=consumed):
                 return Status.ABSENT
         # "cannot feel my toes anymore", "can't walk straight any more": the
         # "anymore" belongs to a negative form that is itself the complaint
@@ -702,12 +733,15 @@ class Extractor:
         if inner_negation:
             return Status.PRESENT
         # a few cues after the match ("the tingling has gone")
-        post_hi = min(hi, m.end + 5)
+        post_hi = min(hi, m.end + 7)
         for k in range(m.end, post_hi):
             if tokens[k].text in {",", "and"} and k + 1 < post_hi and tokens[k + 1].text in _SCOPE_BREAK_NEXT - {"is", "have"}:
                 post_hi = k
                 break
         if _cue_in(_POST_NEGATION_CUES, tokens, m.end, post_hi, pseudo=_PSEUDO_NEGATIONS, consumed=consumed):
+            return Status.ABSENT
+        # "was on metformin but stopped last year", "had b12 jabs but not any more"
+        if hi < len(tokens) and tokens[hi].text == "but" and _cue_in(_BUT_STOPPED_CUES, tokens, hi + 1, min(len(tokens), hi + 5)):
             return Status.ABSENT
         # a bare answer right after the match ("tingling - no", "numbness? none", "cramps no")
         k = m.end
@@ -786,6 +820,15 @@ def _stop_words(lang: str) -> frozenset:
 _SHORT_ENGLISH = {"i", "a", "an", "am", "is", "my", "me", "no", "not", "and", "or", "the", "of", "in", "on", "at", "to", "it", "be", "do", "so", "up", "he", "she", "we", "you", "get", "got", "has", "had", "was", "for", "but", "yes", "nah", "yep", "ok", "hi", "bye", "b12", "mum", "dad", "leg", "toe", "arm", "eye", "day", "how", "why", "who", "can", "our", "its"}
 
 
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 def _edit_distance(a: str, b: str, cap: int) -> int:
     """Damerau-Levenshtein (optimal string alignment), stopping early past cap."""
     prev2: List[int] = []
@@ -849,6 +892,11 @@ def _combo_spans(combo, tokens, lo, hi, window) -> List[Tuple[int, int, Tuple[in
         if not occ:
             return []
         per_group.append(occ)
+    # a comma or dash before a new subject ("..., my gran had it") ends what a combo may span
+    breaks = [
+        k for k in range(lo, hi - 1)
+        if tokens[k].text in {",", "-", ";", ":", "("} and tokens[k + 1].text in _SUBJECT_WORDS
+    ]
     spans = []
     for anchor in per_group[0]:
         chosen = [anchor]
@@ -867,7 +915,7 @@ def _combo_spans(combo, tokens, lo, hi, window) -> List[Tuple[int, int, Tuple[in
         s = min(c[0] for c in chosen)
         e = max(c[1] for c in chosen)
         extra = sum(c[1] - c[0] - 1 for c in chosen)
-        if e - s - extra <= window:
+        if e - s - extra <= window and not any(s <= k < e for k in breaks):
             covered = {k for c in chosen for k in range(c[0], c[1])}
             spans.append((s, e, tuple(k for k in range(s, e) if k not in covered)))
     return spans
@@ -887,13 +935,14 @@ def _dedupe(spans: Iterable[Tuple[int, int]]) -> List[Tuple[int, int]]:
     return out
 
 
-def _scope_start(tokens, start: int, lo: int, width: int) -> int:
+def _scope_start(tokens, start: int, lo: int, width: int, stops: Set[str] = None) -> int:
     """Where a cue's scope before ``start`` begins: ``width`` tokens back at most,
     stopping at "just", "only"... and at ", I"/"and my"-style breaks."""
+    stops = _SCOPE_STOP if stops is None else stops
     scope_lo = max(lo, start - width)
     for k in range(start - 1, scope_lo - 1, -1):
         t = tokens[k].text
-        if t in _SCOPE_STOP or (t in _SCOPE_BREAK_AFTER and k + 1 < len(tokens) and tokens[k + 1].text in _SCOPE_BREAK_NEXT):
+        if t in stops or (t in _SCOPE_BREAK_AFTER and k + 1 < len(tokens) and tokens[k + 1].text in _SCOPE_BREAK_NEXT):
             return k + 1
     return scope_lo
 
@@ -945,7 +994,7 @@ _AGE_RES = [
     re.compile(r"\bmy age is (\d{1,3})\b"),
     re.compile(r"\b(\d{1,3})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b"),
     re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?)\b"),
-    re.compile(r"\b(?:aged?|age of|turned|turning)\s*:?\s*(\d{1,3})\b" + _NOT_AGE_UNITS),
+    re.compile(r"\b(?:aged?|age of|turned|turning|i will be|she will be|he will be|will be turning)\s*:?\s*(\d{1,3})\b" + _NOT_AGE_UNITS),
     # "i'm 72", "my mum is 82", "hubby is nearly 70"; not "mcv is 104" or "b12 is 180"
     re.compile(r"\b(?:i am|i'm|she is|he is|they are|who is|am now|is now|" + _RELATION_RE + r" is)\s+(?:now\s+|almost\s+|nearly\s+|just\s+|over\s+|about\s+|aged?\s+)?(\d{1,3})\b" + _NOT_AGE_UNITS),
     re.compile(r"\b(\d{1,2})\s*(?:f|m)\b(?![a-z])"),
@@ -957,7 +1006,27 @@ _DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixt
 _DECADE_WORD_RE = re.compile(r"\bin (?:my|her|his|their) (?:late |early |mid )?(" + "|".join(_DECADE_WORDS) + r")\b")
 
 
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TEENS = {"sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "fifteen": 15, "fourteen": 14, "thirteen": 13, "twelve": 12, "eleven": 11, "ten": 10}
+_WORD_NUMBER_RE = re.compile(
+    r"\b(?:(" + "|".join(_TENS) + r")(?:[\s-]?(" + "|".join(_UNITS) + r"))?|(" + "|".join(_TEENS) + r"))\b"
+)
+
+
+def _digits_for_number_words(text: str) -> str:
+    """"seventy-two" -> "72", so that "i'm seventy two" reads as an age."""
+
+    def value(m: "re.Match") -> str:
+        if m.group(3):
+            return str(_TEENS[m.group(3)])
+        return str(_TENS[m.group(1)] + (_UNITS[m.group(2)] if m.group(2) else 0))
+
+    return _WORD_NUMBER_RE.sub(value, text)
+
+
 def _age(text: str) -> Optional[int]:
+    text = _digits_for_number_words(text)
     for rx in _AGE_RES:
         m = rx.search(text)
         if m:
@@ -974,9 +1043,11 @@ def _age(text: str) -> Optional[int]:
 
 
 _DURATION_RE = re.compile(
-    r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|couple(?: of)?|several|many|some)\s+"
-    r"(?:more\s+)?(day|week|month|year|fortnight)s?\b(?!\s*old)"
+    r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|couple(?: of)?|several|many|some)\s*"
+    r"(?:more\s+|or so\s+|odd\s+|plus\s+|\+\s*)?(day|week|wk|month|mth|mo|year|yr|fortnight)s?\b(?!\s*-?\s*old)"
 )
+_UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mth": 30, "mo": 30, "year": 365, "yr": 365}
+_SINCE_YEAR_RE = re.compile(r"\b(?:since|from|started in|began in|back in)\s+((?:19|20)\d\d)\b")
 _DURATION_WORDS = [
     (re.compile(r"\b(since yesterday|yesterday|today|this morning|last night|since last night|this afternoon|an hour ago|hours ago|few hours|past hour|overnight)\b"), "days"),
     (re.compile(r"\b(last week|since last week|fortnight|recently|past week)\b"), "weeks"),
@@ -987,10 +1058,16 @@ _DURATION_WORDS = [
 
 def _duration(text: str) -> Optional[str]:
     m = _DURATION_RE.search(text)
+    since = _SINCE_YEAR_RE.search(text)
+    if not m and since:
+        import datetime
+
+        years = datetime.date.today().year - int(since.group(1))
+        return "years" if years >= 2 else "months"
     if m:
         word, unit = m.group(1), m.group(2)
         n = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 2)
-        days = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365}[unit] * n
+        days = _UNIT_DAYS[unit] * n
         if days < 14:
             return "days"
         if days < 56:
