@@ -34,14 +34,81 @@ def nlu_lines(reports) -> list:
     return lines
 
 
+def load(name: str):
+    path = ROOT / "reports" / name
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def crossval_lines() -> list:
+    path = ROOT / "results" / "crossval" / "intent_report.json"
+    if not path.exists():
+        return []
+    report = json.loads(path.read_text())
+    macro = report.get("macro avg", {})
+    weighted = report.get("weighted avg", {})
+    return [
+        f"Intent 5-fold cross-validation on the training data (`rasa test nlu --cross-validation`): macro-F1 "
+        f"{macro.get('f1-score', 0):.3f}, weighted F1 {weighted.get('f1-score', 0):.3f}, accuracy {report.get('accuracy', 0):.3f}.",
+        "",
+    ]
+
+
+def conversation_lines(conv) -> list:
+    s = conv["summary"]
+    return [
+        f"**Scripted patients** (`make evaluate`; {s['patients']} patients in tests/patients/patients.yml covering rows "
+        f"{', '.join(s['rows_covered'])} and every red flag; they read only the assistant's questions):",
+        "",
+        "| correct level | under-triaged | over-triaged | emergencies under-triaged | no result | questions per conversation (mean / median) |",
+        "|---|---|---|---|---|---|",
+        f"| {s['correct']:.1%} | {s['under_triaged']:.1%} | {s['over_triaged']:.1%} | {s['emergencies_under_triaged']} of {s['emergencies']} | {s['no_result']} | {s['questions_mean']} / {s['questions_median']} |",
+        "",
+    ]
+
+
+def bench_lines(bench) -> list:
+    lines = [
+        "**Benchmark against a stock `rasa init` assistant** (`make bench`; same machine, same run; REST; ours with its action server and SQLite store):",
+        "",
+        "| assistant | concurrent | turns | p50 ms | p95 ms | p99 ms | turns/s | errors | RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name in ("ours", "stock"):
+        for r in bench[name]["runs"]:
+            lines.append(f"| {name} | {r['concurrency']} | {r['turns']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['turns_per_s']} | {r['errors']} | {r['rss_mb']} |")
+    ratios = bench["ratios"]
+    lines += [
+        "",
+        f"Start-up to first answer: ours {bench['ours']['startup_s']} s, stock {bench['stock']['startup_s']} s; training: ours "
+        f"{bench['ours']['training_s']} s, stock {bench['stock']['training_s']} s. Ratios ours/stock: "
+        + "; ".join(f"{k} concurrent: throughput {v['throughput']}x, p95 {v['p95']}x" for k, v in ratios.items() if isinstance(v, dict))
+        + f"; start-up {ratios['startup']}x; memory {ratios['memory']}x.",
+        "",
+        "![per-turn latency against concurrency, ours and stock](docs/bench.png)",
+        "",
+    ]
+    return lines
+
+
 def main() -> int:
     readme = ROOT / "README.md"
     text = readme.read_text()
-    parts = [f"Measured on {date.today().isoformat()}, {platform.machine()}, 2 cores; regenerate with `make measure`.", ""]
+    parts = [f"Measured on {date.today().isoformat()}, {platform.machine()}, 2 cores; regenerate with `make measure` (or `make evaluate`, `make bench`).", ""]
     nlu = ROOT / "reports" / "nlu_evaluation.json"
     if nlu.exists():
         parts += ["**NLU** (`make evaluate`; tests/nlu/test.yml is held out: never used for training or tuning):", ""]
         parts += nlu_lines(json.loads(nlu.read_text())) + [""]
+    parts += crossval_lines()
+    robust = load("robustness.json")
+    if robust:
+        parts += ["**Robustness sets** (tests/nlu/robustness/, kept apart from training and tuning data):", ""]
+        parts += nlu_lines(robust) + [""]
+    conv = load("conversations.json")
+    if conv:
+        parts += conversation_lines(conv)
+    bench = load("bench.json")
+    if bench:
+        parts += bench_lines(bench)
     lat = ROOT / "reports" / "latency.json"
     if lat.exists():
         r = json.loads(lat.read_text())
