@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 PY := .venv/bin/python
 RASA := .venv/bin/rasa
 
-.PHONY: run setup train spacy shell validate unit stories evaluate integration latency measure test clean
+.PHONY: run setup train spacy shell validate unit stories evaluate bench integration latency measure test clean
 
 run: setup                ## set up (venv, deps, spaCy pipeline, model) and start the servers
 	scripts/run.sh
@@ -33,8 +33,16 @@ unit: setup               ## engine, extractor, guardrails, actions: no servers
 stories: setup            ## end-to-end conversation stories
 	$(RASA) test core --model models/b12.tar.gz --stories tests/stories --fail-on-prediction-errors --out results/stories 2>&1 | scripts/quiet.sh | tail -n 12
 
-evaluate: setup           ## NLU on the held-out test set (and dev sets): intent and entity scores
-	$(PY) scripts/evaluate_nlu.py --check tests/nlu/test.yml
+evaluate: setup           ## how well it understands: cross-validation, held-out set, robustness sets, scripted patients
+	$(RASA) test nlu --nlu data/nlu --cross-validation --folds 5 --out results/crossval 2>&1 | scripts/quiet.sh | grep -E "Intent evaluation|F1-Score|Precision|Accuracy" | head -n 4
+	$(PY) scripts/evaluate_nlu.py --verbose tests/nlu/test.yml tests/nlu/dev.yml
+	$(PY) scripts/evaluate_nlu.py --report reports/robustness.json $(sort $(wildcard tests/nlu/robustness/*.yml))
+	$(PY) scripts/evaluate_conversations.py
+	$(PY) scripts/update_readme_results.py --headline
+
+bench: setup              ## speed and cost against a stock `rasa init` assistant (1, 10, 50 concurrent)
+	$(PY) scripts/bench.py
+	$(PY) scripts/update_readme_results.py --headline
 
 integration: setup        ## starts the real servers and talks to them over HTTP
 	$(PY) -m pytest tests/integration -q
@@ -42,16 +50,17 @@ integration: setup        ## starts the real servers and talks to them over HTTP
 latency: setup            ## per-turn REST latency, one conversation at a time
 	$(PY) scripts/measure_latency.py
 
-measure: setup            ## every figure (NLU on all sets, latency, training time), written into README.md
-	-$(PY) scripts/evaluate_nlu.py tests/nlu/test.yml tests/nlu/dev.yml
+measure: setup            ## every figure, written into README.md: evaluate, latency, training time, bench
+	$(MAKE) --no-print-directory evaluate
 	$(PY) scripts/measure_latency.py --train
-	$(PY) scripts/update_readme_results.py
+	$(MAKE) --no-print-directory bench
 
 test: setup               ## every test
 	$(PY) -m pytest tests/unit -q
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory stories
-	$(MAKE) --no-print-directory evaluate
+	$(PY) scripts/evaluate_nlu.py --check tests/nlu/test.yml
+	$(PY) scripts/evaluate_conversations.py --check
 	$(PY) -m pytest tests/integration -q
 	$(PY) scripts/measure_latency.py --check
 

@@ -132,7 +132,39 @@ def main() -> int:
         text += "\n" + block + "\n"
     readme.write_text(text)
     print("README results updated")
+    if "--headline" in sys.argv:
+        print(headline())
     return 0
+
+
+def headline() -> str:
+    bits = []
+    nlu = load("nlu_evaluation.json")
+    if nlu:
+        t = nlu[0]
+        et = t["entity_types"]
+        bits.append(
+            f"held-out {t['name']}: intent macro-F1 {t['intent_macro_f1']:.3f}, symptom recall {et.get('symptom', {}).get('recall', 0):.2f}, "
+            f"risk-factor recall {et.get('risk_factor', {}).get('recall', 0):.2f}, red-flag recall {et.get('red_flag', {}).get('recall', 0):.2f}"
+        )
+    robust = load("robustness.json")
+    if robust:
+        bits.append("robustness intent accuracy " + ", ".join(f"{r['name'].replace('.yml', '')} {r['intent_accuracy']:.2f}" for r in robust))
+    conv = load("conversations.json")
+    if conv:
+        s = conv["summary"]
+        bits.append(
+            f"scripted patients: {s['correct']:.0%} correct level, {s['under_triaged']:.0%} under-, {s['over_triaged']:.0%} over-triaged, "
+            f"{s['emergencies_under_triaged']} of {s['emergencies']} emergencies under-triaged, {s['questions_mean']} questions per conversation"
+        )
+    bench = load("bench.json")
+    if bench:
+        r = bench["ratios"]
+        at10 = r.get("10", {})
+        bits.append(
+            f"bench at 10 concurrent: throughput {at10.get('throughput')}x, p95 {at10.get('p95')}x stock; start-up {r['startup']}x, memory {r['memory']}x"
+        )
+    return "HEADLINE: " + " | ".join(bits)
 
 
 if __name__ == "__main__":

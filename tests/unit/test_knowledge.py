@@ -1,0 +1,61 @@
+"""knowledge.yml, the single source of truth, is complete and well formed."""
+import collections
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.clinical.knowledge import KNOWLEDGE_FILE, Kind, load_knowledge
+
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "clinical-reference.md"
+
+
+class _StrictLoader(yaml.SafeLoader):
+    pass
+
+
+def _no_duplicates(loader, node, deep=False):
+    keys = [loader.construct_object(k, deep=deep) for k, _ in node.value]
+    dupes = [k for k, n in collections.Counter(keys).items() if n > 1]
+    assert not dupes, f"duplicate keys {dupes} at line {node.start_mark.line + 1}: YAML keeps only the last"
+    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+
+
+def test_no_duplicate_keys_silently_drop_patterns():
+    yaml.load(KNOWLEDGE_FILE.read_text(), Loader=_StrictLoader)
+
+
+@pytest.mark.skipif(not REFERENCE.exists(), reason="shared/clinical-reference.md not beside the repo")
+def test_every_code_of_the_clinical_reference_is_defined():
+    codes = set(re.findall(r"`((?:SX|RK|RF|MOD)_[A-Z0-9_]+)`", REFERENCE.read_text()))
+    assert codes, "no codes found in the reference"
+    assert codes - set(load_knowledge().concepts) == set()
+
+
+def test_every_concept_can_be_recognised():
+    for concept in load_knowledge().concepts.values():
+        assert concept.phrases or concept.combos, concept.code
+
+
+def test_red_flags_carry_their_level_from_the_reference():
+    kb = load_knowledge()
+    levels = {c.code: c.level.value for c in kb.of_kind(Kind.RED_FLAG)}
+    assert levels == {
+        "RF_STROKE": "emergency",
+        "RF_CHEST_PAIN": "emergency",
+        "RF_BREATHLESS_SEVERE": "emergency",
+        "RF_BLADDER_BOWEL": "emergency",
+        "RF_RAPID_WEAKNESS": "urgent",
+        "RF_SUICIDAL": "urgent",
+        "RF_DIABETIC_FOOT": "urgent",
+        "RF_LIMB_ISCHAEMIA": "emergency",
+    }
+
+
+def test_neuro_flags_match_the_reference():
+    neuro = {c.code for c in load_knowledge().of_kind(Kind.SYMPTOM) if c.neuro}
+    assert neuro == {"SX_PARAESTHESIA", "SX_BURNING_FEET", "SX_BALANCE_GAIT", "SX_MUSCLE_WEAK", "SX_VISION", "SX_COGNITIVE"}
