@@ -102,7 +102,8 @@ class TriageTurn(Action):
         stored = state.to_dict()
         stored["last_user_ts"] = _latest_timestamp(tracker)
         events = [SlotSet(STATE_SLOT, stored)]
-        events += [SlotSet(k, v) for k, v in public_slots(state).items()]
+        # only slots whose value changed: every event is stored and re-read each turn
+        events += [SlotSet(k, v) for k, v in public_slots(state).items() if tracker.get_slot(k) != v]
         return events
 
 

@@ -1,2 +1,2 @@
-"""Rasa-side custom components (NLU). Thin wrappers over ``actions.nlu``."""
+"""Rasa-side custom components (NLU). Thin wrappers over ``clinical_nlu``."""
 from components import action_validation  # noqa: F401  (performance fix, see module)

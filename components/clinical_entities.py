@@ -30,7 +30,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from actions.clinical.facts import Status
 from actions.clinical.knowledge import Kind
-from actions.nlu.extractor import Extraction, Extractor
+from clinical_nlu.extractor import Extraction, Extractor
 
 MAX_CHARS = 5000  # longer messages are read in full, in slices of this size
 EXTRACTION = "clinical_extraction"  # the extraction, cached on the message for the extractor

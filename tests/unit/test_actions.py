@@ -24,10 +24,21 @@ def tracker(events, slots=None):
 
 
 async def run(action, t):
+    """Messages sent, and the slots as they are after the action's events."""
     dispatcher = CollectingDispatcher()
     events = await action.run(dispatcher, t, {})
-    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    if not events:
+        return dispatcher.messages, {}
+    slots = {k: t.get_slot(k) for k in ("symptoms", "risk_factors", "red_flags", "triage_level", "interview")}
+    slots.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
     return dispatcher.messages, slots
+
+
+async def test_only_changed_slots_are_written():
+    ev = [user_event("hi", "greet")]
+    dispatcher = CollectingDispatcher()
+    events = await TriageTurn().run(dispatcher, tracker(ev, {"symptoms": [], "risk_factors": [], "red_flags": []}), {})
+    assert [e["name"] for e in events] == ["interview"]
 
 
 async def test_first_message_fills_public_slots_and_asks_the_red_flag_screen():

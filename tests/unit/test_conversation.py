@@ -10,7 +10,7 @@ import pytest
 
 from actions.clinical.conversation import State, Turn, absorb, public_slots, step
 from actions.clinical.questions import BY_ID
-from actions.nlu.extractor import default_extractor
+from clinical_nlu.extractor import default_extractor
 
 
 def entities(text: str) -> List[dict]:

@@ -1,4 +1,4 @@
-"""The free-text clinical extractor (actions/nlu/extractor.py) on lay phrasings.
+"""The free-text clinical extractor (clinical_nlu/extractor.py) on lay phrasings.
 
 Each case is a message as people write it online (typos, slang, UK/US
 spellings, third person) and what the extractor must read from it: the code
@@ -14,7 +14,7 @@ import time
 import pytest
 
 from actions.clinical.facts import Status
-from actions.nlu.pipeline import DEFAULT_PIPELINE_PATH, save_pipeline
+from clinical_nlu.pipeline import DEFAULT_PIPELINE_PATH, save_pipeline
 
 P, A, U = Status.PRESENT, Status.ABSENT, Status.UNSURE
 
@@ -23,7 +23,7 @@ P, A, U = Status.PRESENT, Status.ABSENT, Status.UNSURE
 def extractor():
     if not DEFAULT_PIPELINE_PATH.exists():
         save_pipeline()
-    from actions.nlu.extractor import default_extractor
+    from clinical_nlu.extractor import default_extractor
 
     return default_extractor()
 

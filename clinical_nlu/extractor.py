@@ -413,7 +413,7 @@ class Extractor:
     def __init__(self, knowledge: Optional[Knowledge] = None, nlp=None) -> None:
         self.knowledge = knowledge or load_knowledge()
         if nlp is None:
-            from actions.nlu.pipeline import load_pipeline
+            from clinical_nlu.pipeline import load_pipeline
 
             nlp = load_pipeline()
         self.nlp = nlp
