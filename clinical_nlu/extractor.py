@@ -335,6 +335,8 @@ _PSEUDO_NEGATIONS = [compile_phrase(c) for c in (
     "not only", "no doubt", "not just", "no matter", "not sure why", "no reason", "not stopped",
     "never stopped", "not gone", "not went away", "not go away", "no better", "not better",
     "no end", "not getting better", "not improving", "no let up",
+    # a wound that will not heal is a finding, not a denial
+    "not heal", "not healing", "not healed", "never heals", "never healed", "never healing",
     # a symptom that will not go: "never goes away", "does not stop"
     "never go away", "never goes away", "never went away", "never gone", "never stops", "never stop",
     "not stop", "not stopping", "not going away", "not resolved", "never resolved", "never cleared",
@@ -350,6 +352,7 @@ _PSEUDO_NEGATIONS = [compile_phrase(c) for c in (
         "downhill", "up", "down", "into", "to", "on", "through", "from", "really", "very", "so", "all",
         "a", "quite", "completely numb", "totally numb", "off", "septic", "green", "dark", "mottled",
         "lopsided", "droopy", "floppy", "heavy", "tingly", "wobbly", "crazy", "mad", "haywire",
+        "weepy", "wet", "oozy", "mushy", "soft", "hard", "crusty", "smelly", "sore", "raw", "infected", "shiny",
     )),
     # "can't walk far without getting out of breath" reports the breathlessness
     "without getting", "without feeling", "without being", "without having", "without stopping",

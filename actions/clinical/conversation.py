@@ -172,7 +172,7 @@ def step(state: State, turn: Turn) -> Outcome:
         return _reask(state, replies)
     # ----------------------------------------------- record what was said
     before = facts.to_dict()
-    noted = _record_entities(facts, turn)
+    noted = _record_entities(facts, turn, state.pending)
     answered = _apply_answer(state, turn)
 
     # --------------------------------------------- red flags, every message
@@ -251,7 +251,7 @@ def absorb(state: State, turn: Turn) -> Outcome:
 # ------------------------------------------------------------------ helpers
 
 
-def _record_entities(facts: Facts, turn: Turn) -> List[str]:
+def _record_entities(facts: Facts, turn: Turn, pending: Optional[str] = None) -> List[str]:
     """Apply the entities of the message to the facts; return what was newly noted."""
     kb = load_knowledge()
     noted: List[str] = []
@@ -277,8 +277,13 @@ def _record_entities(facts: Facts, turn: Turn) -> List[str]:
     if band in ("under_16", "adult", "older") and facts.age is None and facts.age_band != band:
         facts.set_age_band(band)
         noted.append({"under_16": "under 16", "adult": "aged 16 to 64", "older": "aged 65 or over"}[band])
+    # "12 weeks" in "yes, 12 weeks (pregnant)" is not how long symptoms have lasted: a
+    # duration or course counts when the message names a symptom, or answers that question
+    about_symptoms = pending in ("DURATION", "PROGRESSION", None) or any(e.get("entity") == "symptom" for e in turn.entities)
     for name in ("duration", "progression", "onset", "side"):
         value = turn.first(name)
+        if value and not about_symptoms and not turn.text.startswith("/"):
+            continue
         if value and getattr(facts, name) != value:
             setattr(facts, name, value)
             if name in ("duration", "progression"):
@@ -313,6 +318,7 @@ def _apply_answer(state: State, turn: Turn) -> bool:
         return True
 
     if q.kind == "yesno":
+        intent = _leading_answer(turn.text) or intent
         if intent in ANSWER_INTENTS:
             if intent == "affirm" and q.follow_up_on_yes:
                 state.asked.append(q.id)
@@ -387,6 +393,21 @@ def _apply_answer(state: State, turn: Turn) -> bool:
             return True
         return False
     return False
+
+
+_LEADING = [
+    (re.compile(r"^\W*(not sure|unsure|dunno|don'?t know|no idea|maybe|not certain)\b", re.I), "dont_know"),
+    (re.compile(r"^\W*(yes|yeah|yep|yup|yh|ya|aye|definitely|correct|i do|i am|i have)\b", re.I), "affirm"),
+    (re.compile(r"^\W*(no|nope|nah|never|not really|i don'?t|i'?m not|i haven'?t|none)\b", re.I), "deny"),
+]
+
+
+def _leading_answer(text: str) -> Optional[str]:
+    """'yes, 12 weeks' answers a yes/no question even when the NLU calls it a statement."""
+    for rx, intent in _LEADING:
+        if rx.search(text or ""):
+            return intent
+    return None
 
 
 def _mark_unsure(state: State, q: Question) -> None:

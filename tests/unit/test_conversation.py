@@ -350,3 +350,22 @@ def test_state_round_trips_through_a_slot_dict():
     c = Chat().say("I'm 70, vegan, my feet burn").say("no", "deny")
     again = State.from_dict(c.state.to_dict())
     assert again.to_dict() == c.state.to_dict()
+
+
+def test_leading_yes_answers_a_yes_no_question_even_with_more_words():
+    c = Chat().say("I'm 27 and my tongue is sore").say("no", "deny")
+    while c.pending != "MOD_PREGNANT":
+        c.say("no", "deny")
+    c.say("yes, 12 weeks", "inform")
+    assert c.state.facts.has("MOD_PREGNANT")
+    assert c.state.facts.duration != "weeks"  # "12 weeks" is not how long the symptoms lasted
+
+
+def test_taking_an_overdose_is_an_emergency():
+    c = Chat().say("hi", "greet").say("i took a load of paracetamol about an hour ago")
+    assert c.slots["red_flags"] == ["RF_SUICIDAL"] and c.slots["triage_level"] == "emergency"
+
+
+def test_a_wound_that_will_not_heal_is_a_finding_not_a_denial():
+    c = Chat().say("I'm diabetic and I've got a blister on my heel that's gone weepy and won't heal")
+    assert c.slots["red_flags"] == ["RF_DIABETIC_FOOT"] and c.slots["triage_level"] == "urgent"
