@@ -344,20 +344,14 @@ def _apply_answer(state: State, turn: Turn) -> bool:
         if q.kind == "open" and facts.symptoms():
             state.asked.append(q.id)
             return True
-        if intent == "deny":
+        if intent in ("deny", "dont_know"):
+            # "none of these" / "not sure": every option not stated otherwise
+            status = Status.ABSENT if intent == "deny" else Status.UNSURE
             for code in q.codes:
                 if not facts.known(code):
-                    facts.set(code, Status.ABSENT)
+                    facts.set(code, status)
             state.asked.append(q.id)
             return True
-        if intent == "dont_know":
-            for code in q.codes:
-                if not facts.known(code):
-                    facts.set(code, Status.UNSURE)
-            state.asked.append(q.id)
-            return True
-        if intent == "affirm" and q.kind == "open":
-            return False
         return False
 
     if q.kind in ("duration", "progression"):
