@@ -35,6 +35,7 @@ LEVELS = ["emergency", "urgent", "soon", "routine", "self_care"]
 TOPICS: List[Tuple[str, str]] = [
     ("red_flags", r"safety check|which of these is it"),
     ("psychosis", r"hearing or seeing things"),
+    ("family", r"close family|family have"),
     ("autoimmune", r"pernicious anaemia or an autoimmune"),
     ("foot_wound", r"wound, ulcer"),
     ("gut_surgery", r"weight-loss surgery|stomach surgery"),
@@ -46,7 +47,6 @@ TOPICS: List[Tuple[str, str]] = [
     ("nitrous", r"nitrous oxide"),
     ("alcohol", r"alcohol"),
     ("pregnant", r"pregnant|breastfeeding"),
-    ("family", r"close family|family have"),
     ("b12_treatment", r"b12 injections, tablets|already having vitamin b12"),
     ("diet", r"vegan|vegetarian"),
     ("other_symptoms", r"unusual tiredness"),

@@ -318,7 +318,7 @@ def _apply_answer(state: State, turn: Turn) -> bool:
         return True
 
     if q.kind == "yesno":
-        intent = _leading_answer(turn.text) or intent
+        intent = _leading_answer(turn.text, symptom_question=all(c.startswith("SX_") for c in q.codes)) or intent
         if intent in ANSWER_INTENTS:
             if intent == "affirm" and q.follow_up_on_yes:
                 state.asked.append(q.id)
@@ -363,6 +363,11 @@ def _apply_answer(state: State, turn: Turn) -> bool:
             setattr(facts, attr, UNKNOWN)
             state.asked.append(q.id)
             return True
+        unit = _BARE_DURATION.search(turn.text or "") if q.kind == "duration" else None
+        if unit:  # a bare "months" or "for years"
+            facts.duration = unit.group(1).lower() + "s"
+            state.asked.append(q.id)
+            return True
         if q.kind == "progression" and intent == "deny":
             facts.progression = "stable"
             state.asked.append(q.id)
@@ -396,11 +401,21 @@ _LEADING = [
 ]
 
 
-def _leading_answer(text: str) -> Optional[str]:
+_BARE_DURATION = re.compile(r"^\W*(?:for |about |around |a few |few |several |many |some |couple of )?(day|week|month|year)s?\b", re.I)
+_SOMETIMES = re.compile(
+    r"\b(sometimes|on and off|off and on|now and then|now and again|at times|occasionally|a bit|a little|a little bit|"
+    r"kind of|kinda|sort of|sorta|comes and goes|here and there)\b", re.I)
+_NEGATIVE = re.compile(r"\b(no|not|never|nope|nah|none)\b|n't\b", re.I)
+
+
+def _leading_answer(text: str, symptom_question: bool = False) -> Optional[str]:
     """'yes, 12 weeks' answers a yes/no question even when the NLU calls it a statement."""
     for rx, intent in _LEADING:
         if rx.search(text or ""):
             return intent
+    # "on and off yeah", "sometimes": a symptom that comes and goes is there
+    if symptom_question and _SOMETIMES.search(text or "") and not _NEGATIVE.search(text or ""):
+        return "affirm"
     return None
 
 

@@ -369,3 +369,19 @@ def test_taking_an_overdose_is_an_emergency():
 def test_a_wound_that_will_not_heal_is_a_finding_not_a_denial():
     c = Chat().say("I'm diabetic and I've got a blister on my heel that's gone weepy and won't heal")
     assert c.slots["red_flags"] == ["RF_DIABETIC_FOOT"] and c.slots["triage_level"] == "urgent"
+
+
+@pytest.mark.parametrize("answer", ["on and off yeah", "sometimes", "a bit, mostly my fingers"])
+def test_a_symptom_that_comes_and_goes_counts_as_yes(answer):
+    c = Chat().say("hi", "greet").say("no", "deny").say("i'm just tired all the time")
+    while c.pending != "SX_PARAESTHESIA":
+        c.say("no", "deny")
+    c.say(answer, "inform")
+    assert c.state.facts.has("SX_PARAESTHESIA")
+
+
+def test_a_bare_unit_answers_how_long():
+    c = Chat().say("hi", "greet").say("no", "deny").say("my feet tingle")
+    assert c.pending == "DURATION"
+    c.say("months", "inform")
+    assert c.state.facts.duration == "months" and c.pending != "DURATION"
