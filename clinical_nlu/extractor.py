@@ -6,7 +6,11 @@ Driven entirely by ``actions/clinical/knowledge.yml``. Steps:
    shorthand ("dont", "idk", "w/o", "pins n needles"), lower-case;
 2. tokenise and lemmatise with the project's spaCy pipeline, fold British
    spellings and correct typos of known clinical words (edit distance, also
-   inside the stem of a prefix pattern; common English words are left alone);
+   inside the stem of a prefix pattern; four-letter typos of short clinical
+   words such as "pian", "nmub"; two dropped letters; glued words such as
+   "pinsandneedles"; common English words are left alone), and real words
+   typed for a clinical one when a neighbour shows it ("my feat", "hart
+   pounding", "won't heel");
 3. split into clauses and match every concept's phrases and combos (looked up
    through an index of first words, so a message costs a few milliseconds);
 4. drop matches cancelled by ``exclude`` or ``suppresses``;
@@ -108,13 +112,30 @@ _CONTRACTIONS = [
     (r"\bb/c\b", "because"),
     (r"\b(tho|altho)\b", "though"),
     (r"\s&\s", " and "),
-    (r"\b(pins?) n (needles?)\b", r"\1 and \2"),
+    # "pins&needles", but not "a&e" or "m&s"
+    (r"\b([a-z]{2,})&([a-z]{2,})\b", r"\1 and \2"),
+    (r"\b(pins?) ?(?:n|'n'?|'n) ?(needles?)\b", r"\1 and \2"),
+    # more contractions typed without the apostrophe, and chat spellings
+    (r"\b(you|we|they)ve\b", r"\1 have"),
+    (r"\bdnt\b", "do not"),
+    (r"\b(cud|wud|shud)n'?t\b", lambda m: {"cud": "could", "wud": "would", "shud": "should"}[m.group(1)] + " not"),
+    (r"\biam\b", "i am"),
+    (r"\bwanna\b", "want to"),
+    (r"\bgonna\b", "going to"),
+    (r"\bgotta\b", "got to"),
+    (r"\balot\b", "a lot"),
+    (r"\bevry\b", "every"),
+    (r"\brealy\b", "really"),
+    (r"\b(to)?nite\b", lambda m: "tonight" if m.group(1) else "night"),
+    (r"(\w)'s (fine|ok|okay|good|normal|alright|all right|perfect)\b", r"\1 is \2"),
     (r"\bb-?12\b", "b12"),
     (r"\bb 12\b", "b12"),
     (r"\bvit\.? ?b12\b", "vitamin b12"),
 ]
 _CONTRACTION_RES = [(re.compile(p), r) for p, r in _CONTRACTIONS]
 _TAG_RE = re.compile(r"<[^>]{0,200}>")
+_BREATH_VERB_RE = re.compile(r"\b(not|to|t|barely|hardly|cant|couldnt) breath\b(?! of\b)")
+_BREATH_NOUN_RE = re.compile(r"\b(of|for|my) breathe\b")
 
 
 def normalise(text: str) -> str:
@@ -134,6 +155,9 @@ def normalise(text: str) -> str:
         text = pattern.sub(repl, text)
     # spaCy splits "cannot" into two tokens; phrases are written the same way
     text = re.sub(r"\bcannot\b", "can not", text)
+    # the noun for the verb and back: "can't breath", "struggling to breath", "out of breathe"
+    text = _BREATH_VERB_RE.sub(r"\1 breathe", text)
+    text = _BREATH_NOUN_RE.sub(r"\1 breath", text)
     text = re.sub(r"[ \t]+", " ", text)
     return text.strip()
 
@@ -308,6 +332,10 @@ _POST_NEGATION_CUES = [compile_phrase(c) for c in (
     "gone", "went away", "go away", "gone away", "disappeared", "anymore", "any more", "resolved",
     "cleared up", "settled down", "no longer", "stopped", "not anymore", "not any more",
     "- no", ": no", "- none", ": none", "- never", ": never",
+    # "my eyesight is fine", "balance is ok": the thing is named to say it is normal
+    "is fine", "are fine", "is ok", "are ok", "is okay", "are okay", "is normal", "are normal",
+    "is alright", "are alright", "is all right", "is good", "are good", "is perfect", "seems fine",
+    "seem fine", "is all fine", "are all fine", "is totally fine", "is perfectly fine",
 )]
 _BUT_STOPPED_CUES = [compile_phrase(c) for c in (
     "stopped", "quit", "came off", "come off", "gave up", "given up", "not anymore", "not any more",
@@ -430,6 +458,9 @@ class Extractor:
         for lang in ("en",) + _OTHER_LANGUAGES:  # likewise the language check's stop words (seconds)
             _stop_words(lang)
         self._corrections: Dict[str, str] = {}
+        self._real_words = self._real_word_set()
+        self._short_words = sorted(_SHORT_CLINICAL)
+        self._glued = self._glued_phrases()
         self._long_spellings = [(k, v) for k, v in self.knowledge.spelling.items() if len(k) >= 6 and k.isalpha()]
         self._progression = {k: [compile_phrase(p) for p in v] for k, v in self.knowledge.progression.items()}
         self._onset = {k: [compile_phrase(p) for p in v] for k, v in self.knowledge.onset.items()}
@@ -513,6 +544,31 @@ class Extractor:
                         stems.add(w[:-1])
         return sorted(stems)
 
+    def _real_word_set(self) -> frozenset:
+        """Words of the lemma tables and stop words: real English, unlike the
+        frequent misspellings ("controll", "tounge") the word-frequency table has."""
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        return frozenset(self._lemma_table.keys()) | self._lemma_values | frozenset(STOP_WORDS)
+
+    def _glued_phrases(self) -> Dict[str, str]:
+        """Multi-word phrases written without spaces: "pinsandneedles", "brainfog"."""
+        glued: Dict[str, str] = {}
+        for c in self.knowledge.concepts.values():
+            alts = list(c.phrases) + [alt for combo in c.combos for group in combo for alt in group]
+            for p in alts:
+                words = normalise(p).split()
+                if not 2 <= len(words) <= 4 or not all(w.isalpha() for w in words):
+                    continue
+                forms = {"".join(words)}
+                if "and" in words[1:-1]:
+                    forms.add("".join("n" if w == "and" else w for w in words))
+                for form in forms:
+                    stemmed = any(form.startswith(stem) for stem in self._stems)  # "prediabet*" matches it
+                    if len(form) >= 7 and not stemmed and form not in self._lemma_table and form not in _common_words():
+                        glued.setdefault(form, " ".join(words))
+        return glued
+
     def is_known_word(self, word: str) -> bool:
         return (
             word in self._lemma_table
@@ -526,6 +582,7 @@ class Extractor:
         hit = self._corrections.get(word)
         if hit is None:
             hit = self._correct(word)
+            hit = self.knowledge.spelling.get(hit, hit)  # "aneamic" -> "anaemic" -> "anemic"
             if len(self._corrections) < 50000:
                 self._corrections[word] = hit
         return hit
@@ -536,22 +593,44 @@ class Extractor:
         for variant, canonical in self._long_spellings:
             if word.startswith(variant):
                 return canonical + word[len(variant):]
-        if len(word) < 5 or not word.isalpha() or self.is_known_word(word):
+        if not word.isalpha() or len(word) < 4:
             return word
-        if any(word.startswith(stem) for stem in self._stems):
-            return word  # a pattern "hypothyroid*" already matches it
+        if word in self._glued:
+            return self._glued[word]
+        if self.is_known_word(word):
+            # a frequent misspelling that is no English word: only a doubled
+            # letter too many is repaired ("controll" -> "control")
+            if word not in self._real_words and word not in self.clinical_words:
+                single = _undouble(word, self.clinical_words)
+                if single:
+                    return single
+            return word
+        if len(word) == 4:
+            return self._correct_short(word)
+        # a pattern "hypothyroid*" already matches it; only a word sharing the
+        # stem may replace it ("breathles" -> "breathless")
+        stems = [stem for stem in self._stems if word.startswith(stem)]
+        if word in stems:
+            return word
         limit = 1 if len(word) < 8 else 2
-        best, best_key = word, (limit + 1, 0, "")
-        for candidate in self.clinical_words:
-            if abs(len(candidate) - len(word)) > limit or candidate[0] != word[0]:
+        best, best_key = word, (3, 0, 0, "")
+        for candidate in self.clinical_words.union(self._short_words) if len(word) == 5 else self.clinical_words:
+            if abs(len(candidate) - len(word)) > 2 or candidate[0] != word[0]:
                 continue
-            d = _edit_distance(word, candidate, best_key[0] + 1)
-            # ties go to the longer shared beginning, then alphabetically (deterministic)
-            key = (d, -_common_prefix(word, candidate), candidate)
+            if stems and not any(candidate.startswith(stem) for stem in stems):
+                continue
+            d = _edit_distance(word, candidate, min(best_key[0], 2) + 1)
+            if d > limit and not (d == 2 and len(candidate) == len(word) + 2 and _is_subsequence(word, candidate)):
+                continue  # two dropped letters are still a typo: "numess" -> "numbness"
+            # ties go to a transposition ("tingel": "tingle", not "tinge"), the longer
+            # shared beginning, then alphabetically (deterministic)
+            key = (d, sorted(candidate) != sorted(word), -_common_prefix(word, candidate), candidate)
             if key < best_key:
                 best, best_key = candidate, key
-        if best_key[0] <= limit:
+        if best_key[0] <= 2:
             return best
+        if stems:
+            return word
         # a typo inside the stem of a prefix pattern: "lanzoprazole" -> "lansoprazole"
         for stem in self._stems:
             if stem[0] != word[0] or word.startswith(stem) or len(word) < len(stem) - 1:
@@ -562,13 +641,46 @@ class Extractor:
                     continue
                 if _edit_distance(word[:cut], stem, limit + 1) <= limit:
                     return stem + word[cut:]
-        return word
+        return self._split_glued(word)
+
+    def _correct_short(self, word: str) -> str:
+        """A four-letter typo of a short clinical word, one edit away ("pian",
+        "nmub", "legz", "weka", "dizy"); the first letter must agree unless the
+        first two are swapped."""
+        best, best_key = word, (2, 0, 0, "")
+        for candidate in self._short_words:
+            if abs(len(candidate) - len(word)) > 1:
+                continue
+            if candidate[0] != word[0] and word[:2] != candidate[1::-1]:
+                continue
+            d = _edit_distance(word, candidate, 2)
+            key = (d, sorted(candidate) != sorted(word), -_common_prefix(word, candidate), candidate)
+            if key < best_key:
+                best, best_key = candidate, key
+        return best
+
+    def _split_glued(self, word: str) -> str:
+        """Two words run together, one of them a short clinical word: "numbfeet"
+        -> "numb feet" (but not "bloodshot", "prediabetic", "chickenpox")."""
+        if len(word) < 7:
+            return word
+        best, best_score = word, 0
+        for k in range(3, len(word) - 2):
+            left, right = word[:k], word[k:]
+            if not ((left in _SHORT_CLINICAL and len(left) >= 4 and right in self._real_words)
+                    or (right in _SHORT_CLINICAL and len(right) >= 4 and left in self._real_words)):
+                continue
+            score = min(len(left), len(right))
+            if score > best_score:
+                best, best_score = f"{left} {right}", score
+        return best
 
     # ----------------------------------------------------------- tokenise
     def tokens(self, text: str) -> Tuple[str, List[Token]]:
         norm = normalise(text)
         doc = self.nlp.make_doc(norm)
         corrected = [self.correct(t.text) for t in doc]
+        _fix_real_word_errors(corrected)
         if any(c != t.text for c, t in zip(corrected, doc)):
             norm2 = "".join(c + t.whitespace_ for c, t in zip(corrected, doc))
         else:
@@ -823,6 +935,71 @@ def _stop_words(lang: str) -> frozenset:
 _SHORT_ENGLISH = {"i", "a", "an", "am", "is", "my", "me", "no", "not", "and", "or", "the", "of", "in", "on", "at", "to", "it", "be", "do", "so", "up", "he", "she", "we", "you", "get", "got", "has", "had", "was", "for", "but", "yes", "nah", "yep", "ok", "hi", "bye", "b12", "mum", "dad", "leg", "toe", "arm", "eye", "day", "how", "why", "who", "can", "our", "its"}
 
 
+# short clinical words a four-letter typo may be corrected to (longer clinical
+# words come from knowledge.yml); real English words are never changed
+_SHORT_CLINICAL = frozenset({
+    "pain", "numb", "legs", "feet", "foot", "toes", "calf", "heel", "sole", "gait", "sore", "weak",
+    "dizzy", "arms", "hand", "hands", "knee", "lips", "face", "ache", "achy", "burn", "cold", "pale",
+    "fire", "fog", "gas", "vegan", "based", "jabs", "meds", "hurt", "limb", "skin", "chest", "blue",
+    "eyes", "tired", "tingle", "heart", "brain", "spine", "back",
+})
+
+
+_PAIN_WORDS = {"pain", "pains", "spur", "spurs", "hurts", "ache", "aches", "problems", "issues", "related"}
+_POSSESSIVES = {"my", "his", "her", "their", "your", "our", "both", "the"}
+_BODY_PARTS = {"feet", "foot", "toes", "toe", "hands", "hand", "fingers", "finger", "legs", "leg", "arms", "arm", "lips", "face", "skin"}
+# Real words typed for another word ("my feat", "hart pounding", "wont heel"):
+# word -> (replacement, words before that signal it, words after that signal it).
+_REAL_WORD_ERRORS: Dict[str, Tuple[str, Set[str], Set[str]]] = {
+    "feat": ("feet", _POSSESSIVES | {"cold", "sore", "bare", "swollen", "numb", "burning", "tingly", "painful", "hot", "freezing"},
+             {"are", "feel", "feels", "burn", "burning", "tingle", "tingling", "hurt", "hurting", "ache", "aching"}),
+    "hart": ("heart", _POSSESSIVES | {"racing", "pounding", "fast"},
+             {"racing", "pounding", "beating", "beat", "beats", "rate", "flutters", "fluttering", "skips", "skipping", "palpitations", "thumping"}),
+    "heal": ("heel", _POSSESSIVES - {"the"} | {"left", "right", "sore", "painful", "cracked"},
+             {"pain", "pains", "hurts", "hurting", "ache", "aches", "spur", "spurs"}),
+    "heals": ("heels", _POSSESSIVES - {"the"} | {"sore", "painful", "cracked"},
+              {"hurt", "hurting", "ache", "aching", "burn", "burning", "are"}),
+    "heel": ("heal", {"not", "never"}, set()),  # "won't heel", not "not heel pain" (see below)
+    "tinge": ("tingle", _BODY_PARTS, set()),
+    "tinges": ("tingles", _BODY_PARTS, set()),
+    "pail": ("pale", {"look", "looks", "looking", "looked", "so", "very", "really", "gone", "went", "turned", "feel"}, set()),
+    "bowl": ("bowel", {"small", "large", "irritable", "lazy"},
+             {"removed", "cancer", "surgery", "disease", "problems", "resection", "control", "movements", "habits"}),
+    "bowls": ("bowels", {"small", "large"}, {"removed", "control", "movements", "habits", "opened"}),
+    "diary": ("dairy", {"or", "no", "eat", "eats", "nor"}, {"free", "products", "produce"}),
+}
+
+
+def _fix_real_word_errors(words: List[str]) -> None:
+    """Replace, in place, a real word typed for a clinical one when a neighbour shows it."""
+    for k, w in enumerate(words):
+        rule = _REAL_WORD_ERRORS.get(w)
+        if rule is None:
+            continue
+        replacement, before, after = rule
+        prev = words[k - 1] if k else ""
+        nxt = words[k + 1] if k + 1 < len(words) else ""
+        if nxt == "of" or (w == "heel" and nxt in _PAIN_WORDS):  # "a feat of", "my bowl of cereal", "not heel pain"
+            continue
+        if prev in before or nxt in after:
+            words[k] = replacement
+
+
+def _undouble(word: str, vocabulary) -> Optional[str]:
+    """The word with one doubled letter made single, if that is in the vocabulary."""
+    for k in range(1, len(word)):
+        if word[k] == word[k - 1]:
+            single = word[:k] + word[k + 1:]
+            if single in vocabulary:
+                return single
+    return None
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
 def _common_prefix(a: str, b: str) -> int:
     n = 0
     for x, y in zip(a, b):
@@ -1047,7 +1224,9 @@ def _age(text: str) -> Optional[int]:
 
 _DURATION_RE = re.compile(
     r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|couple(?: of)?|several|many|some)\s*"
-    r"(?:more\s+|or so\s+|odd\s+|plus\s+|\+\s*)?(day|week|wk|month|mth|mo|year|yr|fortnight)s?\b(?!\s*-?\s*old)"
+    r"(?:more\s+|or so\s+|odd\s+|plus\s+|\+\s*)?(day|week|wk|month|mth|mo|year|yr|fortnight)s?\b"
+    # "20 weeks pregnant", "6 weeks postpartum", "3 months old": not how long symptoms lasted
+    r"(?!\s*-?\s*(?:old|pregnant|along|gone|gestation|postpartum|post partum|into (?:my|the|her) pregnancy))"
 )
 _UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mth": 30, "mo": 30, "year": 365, "yr": 365}
 _SINCE_YEAR_RE = re.compile(r"\b(?:since|from|started in|began in|back in)\s+((?:19|20)\d\d)\b")

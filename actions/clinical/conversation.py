@@ -405,6 +405,7 @@ _BARE_DURATION = re.compile(r"^\W*(?:for |about |around |a few |few |several |ma
 _SOMETIMES = re.compile(
     r"\b(sometimes|on and off|off and on|now and then|now and again|at times|occasionally|a bit|a little|a little bit|"
     r"kind of|kinda|sort of|sorta|comes and goes|here and there)\b", re.I)
+_FINE = re.compile(r"(\b(is|are|seems?|feels?)\s+|'s\s+)(fine|ok|okay|normal|alright|all right|good|perfect)\b", re.I)
 _NEGATIVE = re.compile(r"\b(no|not|never|nope|nah|none)\b|n't\b", re.I)
 
 
@@ -416,6 +417,9 @@ def _leading_answer(text: str, symptom_question: bool = False) -> Optional[str]:
     # "on and off yeah", "sometimes": a symptom that comes and goes is there
     if symptom_question and _SOMETIMES.search(text or "") and not _NEGATIVE.search(text or ""):
         return "affirm"
+    # "her eyes are fine", "balance is ok"
+    if symptom_question and _FINE.search(text or ""):
+        return "deny"
     return None
 
 

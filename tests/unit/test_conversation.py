@@ -385,3 +385,21 @@ def test_a_bare_unit_answers_how_long():
     assert c.pending == "DURATION"
     c.say("months", "inform")
     assert c.state.facts.duration == "months" and c.pending != "DURATION"
+
+
+def test_saying_you_are_safe_right_now_does_not_escalate_to_emergency():
+    c = Chat().say("i have been having thoughts of ending it but i am safe right now")
+    assert c.slots["triage_level"] == "urgent"
+
+
+def test_a_part_said_to_be_fine_answers_no():
+    c = Chat().say("hi", "greet").say("no", "deny").say("i'm tired all the time")
+    while c.pending != "SX_VISION":
+        c.say("no", "deny")
+    c.say("her eyes are fine", "inform")
+    assert c.state.facts.status["SX_VISION"].value == "absent"
+
+
+def test_weeks_of_pregnancy_are_not_a_symptom_duration():
+    c = Chat().say("i am 20 weeks pregnant and exhausted")
+    assert c.state.facts.has("MOD_PREGNANT") and c.state.facts.duration is None

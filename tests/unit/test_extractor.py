@@ -101,6 +101,22 @@ CODE_CASES = [
     ("typo_metphormin_is_metformin", "on metphormin for years", "RK_MED_METFORMIN", P),
     ("typo_inside_drug_stem_is_repaired", "take lanzoprazole every morning", "RK_MED_ACID", P),
     ("typo_exhuasted_is_fatigue", "exhuasted no matter what i do", "SX_FATIGUE", P),
+    # phone typos: short words, dropped letters, glued words, real-word slips
+    ("typo_four_letter_transposition_pian_is_pain", "bad pian in my heels every morning", "SX_HEEL_FOOT_PAIN", P),
+    ("typo_four_letter_nmub_is_numb", "toes are nmub most of the day", "SX_PARAESTHESIA", P),
+    ("typo_four_letter_dizy_is_dizzy", "really dizy after standing up", "SX_DIZZY_HEADACHE", P),
+    ("typo_two_dropped_letters_numess_is_numbness", "numess in both hands", "SX_PARAESTHESIA", P),
+    ("typo_completes_word_after_a_pattern_stem", "breathles on the stairs", "SX_BREATHLESS_MILD", P),
+    ("glued_pinsandneedles_is_paraesthesia", "pinsandneedles in my fingers", "SX_PARAESTHESIA", P),
+    ("ampersand_between_words_is_and", "pins&needles down my legs", "SX_PARAESTHESIA", P),
+    ("my_feat_in_context_is_feet", "my feat burn at night", "SX_BURNING_FEET", P),
+    ("hart_racing_in_context_is_heart", "hart racing when i lie down", "SX_PALPITATIONS", P),
+    ("cant_breath_is_the_verb", "i cant breath at all", "RF_BREATHLESS_SEVERE", P),
+    ("wont_heel_in_context_is_heal", "diabetic with a sore on my toe that wont heel", "RF_DIABETIC_FOOT", P),
+    ("negated_red_flag_typo_stays_absent", "no chest pian at all", "RF_CHEST_PAIN", A),
+    ("misspelt_stopped_still_negates", "i stoped taking metforman last year", "RK_MED_METFORMIN", A),
+    ("typo_repair_then_uk_fold_aneamic", "bloods said im aneamic", "SX_BLOOD_RESULT", P),
+    ("wanna_is_want_to", "i dont wanna be here anymore", "RF_SUICIDAL", P),
     # UK and US spellings
     ("uk_anaemic_is_blood_result", "told i was anaemic", "SX_BLOOD_RESULT", P),
     ("us_anemic_is_blood_result", "told i was anemic", "SX_BLOOD_RESULT", P),
@@ -146,6 +162,9 @@ NOT_PRESENT_CASES = [
     ("puffy_ankles_are_not_breathlessness", "my ankles are puffy at night", "SX_BREATHLESS_MILD"),
     ("eye_drops_are_not_a_stroke", "i use eye drops every morning", "RF_STROKE"),
     ("cramped_room_is_not_cramps", "our flat is really cramped", "SX_CRAMPS"),
+    ("feat_without_context_stays_feat", "what a feat, my feet tingle though", "SX_BURNING_FEET"),
+    ("heal_is_not_heel", "hope the cut on my knee will heal soon", "SX_HEEL_FOOT_PAIN"),
+    ("bowls_team_is_not_bowel", "my bowls team won again, had part of my garden removed", "RK_GI_SURGERY"),
     ("gone_red_is_not_gone_away", "diabetic and the blister on my heel has gone red and hot", "SX_HEEL_FOOT_PAIN"),
 ]
 
@@ -157,6 +176,32 @@ NOT_PRESENT_CASES = [
 def test_extractor_does_not_report(extractor, message, code):
     extraction = extractor.extract(message)
     assert extraction.status_of(code) != P, [(f.code, f.status.value) for f in extraction.findings]
+
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        # real English words are never changed
+        pytest.param("paint", "paint", id="paint_stays"),
+        pytest.param("pan", "pan", id="pan_stays"),
+        pytest.param("fee", "fee", id="fee_stays"),
+        pytest.param("heal", "heal", id="heal_stays"),
+        pytest.param("hell", "hell", id="hell_stays"),
+        pytest.param("sold", "sold", id="sold_stays"),
+        pytest.param("some", "some", id="some_stays"),
+        # four-letter typos of short clinical words, one edit away
+        pytest.param("legz", "legs", id="legz_is_legs"),
+        pytest.param("soel", "sole", id="soel_is_sole"),
+        pytest.param("weka", "weak", id="weka_is_weak"),
+        # a frequent misspelling that is no English word loses its doubled letter
+        pytest.param("controll", "control", id="controll_is_control"),
+        # ties go to the transposition: "tingel" is "tingle", not "tinge"
+        pytest.param("tingel", "tingle", id="tingel_is_tingle"),
+        pytest.param("numbfeet", "numb feet", id="glued_numb_feet_is_split"),
+    ],
+)
+def test_typo_correction_of_single_words(extractor, word, expected):
+    assert extractor.correct(word) == expected
 
 
 @pytest.mark.parametrize(
