@@ -1,8 +1,8 @@
 """Scripted patients talk to the running assistant over REST until a result.
 
-Usage: python scripts/evaluate_conversations.py [--patients tests/patients/patients.yml] [--check]
+Usage: python scripts/evaluate_conversations.py [--patients FILE ...] [--check]
 
-Each patient (tests/patients/patients.yml) has an opening message and an answer
+Each patient (tests/patients/*.yml, all files by default) has an opening message and an answer
 for every topic. The simulator only reads what the assistant sends: it picks
 the topic of the latest question from its wording (as a person would), answers
 from the script, and stops at the result (the triage_summary payload). It
@@ -141,10 +141,10 @@ def summarise(results: List[dict]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--patients", default=str(ROOT / "tests" / "patients" / "patients.yml"))
+    parser.add_argument("--patients", nargs="+", default=sorted(str(p) for p in (ROOT / "tests" / "patients").glob("*.yml")))
     parser.add_argument("--check", action="store_true", help="fail on any under-triaged emergency")
     args = parser.parse_args()
-    patients = yaml.safe_load(Path(args.patients).read_text())["patients"]
+    patients = [p for path in args.patients for p in yaml.safe_load(Path(path).read_text())["patients"]]
     with tempfile.TemporaryDirectory() as tmp:
         s = Servers(Path(tmp))
         try:

@@ -56,7 +56,7 @@ def crossval_lines() -> list:
 def conversation_lines(conv) -> list:
     s = conv["summary"]
     return [
-        f"**Scripted patients** (`make evaluate`; {s['patients']} patients in tests/patients/patients.yml covering rows "
+        f"**Scripted patients** (`make evaluate`; {s['patients']} patients in tests/patients/ covering rows "
         f"{', '.join(s['rows_covered'])} and every red flag; they read only the assistant's questions):",
         "",
         "| correct level | under-triaged | over-triaged | emergencies under-triaged | no result | questions per conversation (mean / median) |",
