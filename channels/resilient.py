@@ -10,7 +10,6 @@ the tracker, and the action server replays it when it is back.
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Awaitable, Callable, Dict, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -18,14 +17,12 @@ from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from actions.clinical.locale import contacts
+
 logger = logging.getLogger(__name__)
 
-EMERGENCY_NUMBERS = {"uk": "999", "eu": "112", "us": "911"}
-
-
 def apology_text(locale: str | None = None) -> str:
-    code = (locale or os.environ.get("B12_LOCALE") or "uk").lower()
-    number = EMERGENCY_NUMBERS.get(code, "999")
+    number = contacts(locale).emergency_number
     return (
         "Sorry, part of the assistant is not responding right now. What you wrote is saved, so please try again in a "
         f"minute. If you have warning signs such as chest pain, face drooping, slurred speech or trouble breathing, "

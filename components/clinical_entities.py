@@ -30,7 +30,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from actions.clinical.facts import Status
 from actions.clinical.knowledge import Kind
-from clinical_nlu.extractor import Extraction, Extractor
+from clinical_nlu.extractor import _FIRST_PERSON, _QUESTION_STARTS, Extraction, Extractor, normalise
 
 MAX_CHARS = 5000  # longer messages are read in full, in slices of this size
 EXTRACTION = "clinical_extraction"  # the extraction, cached on the message for the extractor
@@ -59,13 +59,11 @@ def extraction_of(message: Message, model: SpacyModel) -> Optional[Extraction]:
     return cached
 
 
-_QUESTION_WORDS = {"can", "could", "does", "do", "is", "are", "will", "would", "should", "what", "whats", "how", "why", "which", "when", "who", "where"}
-_FIRST_PERSON = {"i", "i'm", "im", "my", "me", "i've", "ive", "mine"}
 
 
 def clinical_features(text: str, extraction: Optional[Extraction]) -> np.ndarray:
     """Sentence features for the intent classifier, from what the extractor found."""
-    words = text.lower().split()
+    words = normalise(text).split()
     v = np.zeros(16, dtype=np.float32)
     if extraction is not None:
         kinds = {(f.kind, f.status) for f in extraction.findings}
@@ -83,7 +81,7 @@ def clinical_features(text: str, extraction: Optional[Extraction]) -> np.ndarray
         v[14] = extraction.foreign
         v[15] = extraction.subject == "other"
     v[9] = "?" in text
-    v[10] = bool(words) and words[0] in _QUESTION_WORDS
+    v[10] = bool(words) and words[0] in _QUESTION_STARTS
     v[12] = any(w.strip(",.!?") in _FIRST_PERSON for w in words)
     # scaled up so a handful of dense signals are not drowned by thousands of n-grams
     return v * 3.0

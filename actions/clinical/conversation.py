@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
-from actions.clinical.facts import ADULT_AGE, UNKNOWN, Facts, Status
-from actions.clinical.guidance import Reply, label, result_replies, red_flag_replies
-from actions.clinical.knowledge import Kind, Level, load_knowledge
+from actions.clinical.facts import UNKNOWN, Facts, Status
+from actions.clinical.guidance import Reply, fill, result_replies
+from actions.clinical.knowledge import Kind, load_knowledge
 from actions.clinical.locale import contacts
-from actions.clinical.questions import BY_ID, SCREEN_RED_FLAGS, AskedView, Question, next_question
+from actions.clinical.questions import BY_ID, AskedView, Question, next_question
 from actions.clinical.rules import Decision, decide, red_flag_decision
 
 CODE_ENTITIES = {"symptom", "risk_factor", "red_flag", "modifier", "qualifier"}
@@ -140,8 +140,7 @@ MOVE_ON = "No problem, I'll note that as not sure and move on."
 
 
 def _fmt(text: str, locale: Optional[str]) -> str:
-    c = contacts(locale)
-    return text.format(emergency_number=c.emergency_number, gp=c.gp)
+    return fill(text, contacts(locale))
 
 
 def step(state: State, turn: Turn) -> Outcome:
@@ -541,9 +540,6 @@ def all_static_texts() -> List[str]:
     ]
 
 
-def present_codes(facts: Facts, kind: Kind) -> List[str]:
-    return facts.codes(kind)
-
 
 def public_slots(state: State) -> Dict[str, Any]:
     """The slot contract of the issue: present codes and the latest level."""
@@ -556,4 +552,4 @@ def public_slots(state: State) -> Dict[str, Any]:
     }
 
 
-__all__ = ["State", "Turn", "Outcome", "step", "public_slots", "Level", "label", "red_flag_replies", "ADULT_AGE", "Tuple"]
+__all__ = ["State", "Turn", "Outcome", "step", "absorb", "public_slots"]

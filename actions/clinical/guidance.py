@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from actions.clinical.facts import Facts, Status
+from actions.clinical.facts import Facts
 from actions.clinical.knowledge import Kind, Level, load_knowledge
 from actions.clinical.locale import Contacts
 from actions.clinical.rules import Decision
@@ -136,7 +136,8 @@ OTHER_CAUSES = (
 EARLY_MATTERS = "Getting checked early matters, because nerve damage linked to low B12 can become permanent if it is not treated."
 
 
-def _fmt(template: str, contacts: Contacts, **extra: str) -> str:
+def fill(template: str, contacts: Contacts, **extra: str) -> str:
+    """Put the locale's numbers and services into a text."""
     values = dict(
         emergency_number=contacts.emergency_number,
         emergency_department=contacts.emergency_department,
@@ -196,7 +197,7 @@ def red_flag_replies(facts: Facts, contacts: Contacts) -> List[Reply]:
     for code in flags:
         level = facts.red_flag_level(code)
         template = RED_FLAG_ADVICE.get((code, level)) or RED_FLAG_ADVICE.get((code, Level.URGENT))
-        replies.append(Reply(_fmt(template, contacts)))
+        replies.append(Reply(fill(template, contacts)))
     return replies
 
 
@@ -276,7 +277,7 @@ def result_replies(decision: Decision, facts: Facts, contacts: Contacts) -> List
     if decision.row.id in ("D1", "D2"):
         replies.extend(red_flag_replies(facts, contacts))
     else:
-        replies.append(Reply(f"My suggestion: {_fmt(LEVEL_HEADLINE[level], contacts)}"))
+        replies.append(Reply(f"My suggestion: {fill(LEVEL_HEADLINE[level], contacts)}"))
     replies.append(Reply(f"Why: {why_text(decision, facts)}"))
     b12_rows = decision.row.id not in ("D1", "D2", "U1", "U2", "D12")
     if b12_rows and level != Level.SELF_CARE:
@@ -296,7 +297,7 @@ def result_replies(decision: Decision, facts: Facts, contacts: Contacts) -> List
                 + ". That's fine. If any of these turn out to apply, mention them, as they could change how soon you should be seen."
             )
         )
-    replies.append(Reply(_fmt(SAFETY_NET, contacts)))
+    replies.append(Reply(fill(SAFETY_NET, contacts)))
     replies.append(Reply(NOT_A_DIAGNOSIS))
     summary = build_summary(decision, facts, contacts)
     replies.append(Reply(summary_text(summary)))
@@ -321,8 +322,8 @@ def build_summary(decision: Decision, facts: Facts, contacts: Contacts) -> Dict[
     return {
         "type": "triage_summary",
         "level": decision.level.value,
-        "level_text": _fmt(LEVEL_SHORT[decision.level], contacts),
-        "advice": _fmt(LEVEL_HEADLINE[decision.level], contacts),
+        "level_text": fill(LEVEL_SHORT[decision.level], contacts),
+        "advice": fill(LEVEL_HEADLINE[decision.level], contacts),
         "row": decision.row.id,
         "row_condition": decision.row.condition,
         "basis": decision.row.basis,

@@ -8,7 +8,7 @@ factors.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Tuple
 
 from actions.clinical.facts import Facts
@@ -416,4 +416,4 @@ def all_question_texts() -> List[str]:
     return texts
 
 
-__all__ = ["Question", "QUESTIONS", "BY_ID", "AskedView", "next_question", "all_question_texts", "field"]
+__all__ = ["Question", "QUESTIONS", "BY_ID", "AskedView", "next_question", "all_question_texts"]

@@ -1,5 +1,4 @@
 """The real servers over HTTP: REST conversations, slots, persistence, faults, bad input."""
-import json
 import urllib.error
 import urllib.request
 import uuid

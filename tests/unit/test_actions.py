@@ -2,7 +2,6 @@
 import json
 from pathlib import Path
 
-import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
