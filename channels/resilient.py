@@ -14,7 +14,7 @@ from typing import Any, Awaitable, Callable, Dict, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from actions.clinical.locale import contacts
@@ -75,12 +75,36 @@ class ResilientRestInput(RestInput):
         return super().blueprint(never_silent(on_new_message))
 
 
+class JsonSafeSocketIOOutput(SocketIOOutput):
+    """Rasa 3.6's socket.io output passes a custom payload's keys to ``emit``
+    as keyword arguments, so any payload without exactly ``data``/``room``
+    keys (such as our triage summary) raises and the rest of the turn is lost.
+    This one sends it as ``{"custom": {...}}``, the shape the REST channel uses."""
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"custom": json_message})
+
+
+def json_safe(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
+    async def handler(message: UserMessage) -> None:
+        out = message.output_channel
+        if isinstance(out, SocketIOOutput) and not isinstance(out, JsonSafeSocketIOOutput):
+            message.output_channel = JsonSafeSocketIOOutput(out.sio, out.bot_message_evt)
+        await on_new_message(message)
+
+    return handler
+
+
 class ResilientSocketIOInput(SocketIOInput):
-    """Rasa's socket.io channel at /socket.io, never silent."""
+    """Rasa's socket.io channel at /socket.io, never silent, custom payloads intact."""
 
     @classmethod
     def name(cls) -> Text:
         return "socketio"
 
+    def get_output_channel(self) -> OutputChannel | None:
+        out = super().get_output_channel()
+        return JsonSafeSocketIOOutput(out.sio, out.bot_message_evt) if out is not None else None
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        return super().blueprint(never_silent(on_new_message))
+        return super().blueprint(json_safe(never_silent(on_new_message)))

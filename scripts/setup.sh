@@ -47,4 +47,24 @@ if [ ! -f models/b12.tar.gz ] || [ "$(cat .stamps/model 2>/dev/null || true)" !=
   echo "$model_hash" > .stamps/model
   echo "==> trained in $(( $(date +%s) - start )) s"
 fi
+# The web widget: npm packages pinned by widget/package-lock.json, bundled with esbuild.
+if command -v npm >/dev/null 2>&1; then
+  lock_hash=$(cat widget/package.json widget/package-lock.json | sha256sum | cut -d' ' -f1)
+  if [ ! -d widget/node_modules ] || [ "$(cat .stamps/npm 2>/dev/null || true)" != "$lock_hash" ]; then
+    echo "==> installing the widget's npm packages (widget/package-lock.json)"
+    (cd widget && npm ci --no-audit --no-fund --loglevel=error 2>&1 | grep -v 'nodedir' || true)
+    [ -d widget/node_modules/socket.io-client ] || { echo "ERROR: npm ci failed in widget/" >&2; exit 1; }
+    echo "$lock_hash" > .stamps/npm
+  fi
+  src_hash=$(cat widget/src/*.js widget/package-lock.json | sha256sum | cut -d' ' -f1)
+  if [ ! -f widget/dist/b12-widget.js ] || [ "$(cat .stamps/widget 2>/dev/null || true)" != "$src_hash" ]; then
+    echo "==> building the web widget (widget/dist/b12-widget.js)"
+    (cd widget && npm run --silent build 2>&1 | grep -v 'nodedir' || true)
+    [ -f widget/dist/b12-widget.js ] || { echo "ERROR: widget build failed; run 'cd widget && npm run build'" >&2; exit 1; }
+    echo "$src_hash" > .stamps/widget
+  fi
+else
+  echo "WARNING: npm not found: the web widget is not built (REST, socket.io and messaging channels still work)." >&2
+  echo "         Install Node.js 18+ with npm, then run 'make setup' again." >&2
+fi
 echo "==> setup complete"

@@ -35,3 +35,36 @@ def test_socketio_delivers_the_interview_with_quick_replies(servers):
     assert buttons, received
     # the same conversation is visible in the tracker, under the session id
     assert servers.slots(session)["interview"]["pending"] == "SX_OPEN"
+
+
+async def _collect(base: str, session_id: str, text: str, until, timeout: float = 30):
+    received = []
+    done = asyncio.Event()
+    sio = socketio.AsyncClient()
+
+    @sio.on("bot_uttered")
+    async def on_bot(data):
+        received.append(data)
+        if until(data):
+            done.set()
+
+    await sio.connect(base, socketio_path="/socket.io", transports=["websocket"])
+    await sio.emit("session_request", {"session_id": session_id})
+    await sio.emit("user_uttered", {"message": text, "session_id": session_id, "metadata": {"locale": "us"}})
+    await asyncio.wait_for(done.wait(), timeout=timeout)
+    await sio.disconnect()
+    return received
+
+
+def test_socketio_delivers_the_result_summary_payload_intact(servers):
+    # Rasa 3.6's own socket.io output crashes on a custom payload such as the
+    # triage summary; channels/resilient.py sends it as {"custom": {...}}.
+    session = uuid.uuid4().hex
+    received = asyncio.run(
+        _collect(servers.base, session, "my face is drooping and my speech is slurred", lambda d: "custom" in d)
+    )
+    summary = received[-1]["custom"]
+    assert summary["type"] == "triage_summary"
+    assert summary["level"] == "emergency"
+    assert summary["emergency_number"] == "911"  # the locale came through as metadata
+    assert any("911" in (r.get("text") or "") for r in received[:-1])
