@@ -46,6 +46,9 @@ class Servers:
     action_port: int = field(default_factory=free_port)
     rasa: Optional[subprocess.Popen] = None
     actions: Optional[subprocess.Popen] = None
+    # extra environment for both servers; None removes a variable (e.g. to test "not configured")
+    env: Dict[str, Optional[str]] = field(default_factory=dict)
+    credentials: Path = ROOT / "credentials.yml"
 
     @property
     def base(self) -> str:
@@ -53,6 +56,11 @@ class Servers:
 
     def _env(self) -> Dict[str, str]:
         env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=str(ROOT))
+        for key, value in self.env.items():
+            if value is None:
+                env.pop(key, None)
+            else:
+                env[key] = value
         return env
 
     def write_endpoints(self) -> Path:
@@ -77,7 +85,7 @@ class Servers:
         args = [
             str(BIN / "rasa"), "run", "--enable-api", "--port", str(self.rasa_port),
             "--model", str(ROOT / "models" / "b12.tar.gz"), "--endpoints", str(self.write_endpoints()),
-            "--credentials", str(ROOT / "credentials.yml"), "--cors", "*",
+            "--credentials", str(self.credentials), "--cors", "*",
         ]
         if self.token:
             args += ["--auth-token", self.token]
