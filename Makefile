@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 PY := .venv/bin/python
 RASA := .venv/bin/rasa
 
-.PHONY: run setup train spacy shell validate unit stories evaluate bench integration latency measure test clean
+.PHONY: run setup train spacy shell validate unit stories evaluate bench integration browser screenshots latency measure test clean
 
 run: setup                ## set up (venv, deps, spaCy pipeline, model) and start the servers
 	scripts/run.sh
@@ -47,6 +47,14 @@ bench: setup              ## speed and cost against a stock `rasa init` assistan
 integration: setup        ## starts the real servers and talks to them over HTTP
 	$(PY) -m pytest tests/integration -q
 
+browser: setup            ## the web widget in headless Chromium (installs Debian's chromium if missing); screenshots in tests/browser/screenshots
+	scripts/setup_browser.sh
+	$(PY) -m pytest tests/browser -q
+
+screenshots: setup        ## refresh the README's widget screenshots in docs/
+	scripts/setup_browser.sh
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser -q
+
 latency: setup            ## per-turn REST latency, one conversation at a time
 	$(PY) scripts/measure_latency.py
 
@@ -62,7 +70,8 @@ test: setup               ## every test
 	$(PY) scripts/evaluate_nlu.py --check tests/nlu/test.yml
 	$(PY) scripts/evaluate_conversations.py --check
 	$(PY) -m pytest tests/integration -q
+	$(MAKE) --no-print-directory browser
 	$(PY) scripts/measure_latency.py --check
 
 clean:
-	rm -rf models build results reports .stamps logs rasa.db
+	rm -rf models build results reports .stamps logs rasa.db widget/dist widget/node_modules tests/browser/screenshots

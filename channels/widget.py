@@ -72,6 +72,7 @@ class WidgetInput(InputChannel):
 
         @bp.route("/demo/<name>", methods=["GET"])
         async def demo_file(request: Request, name: str) -> HTTPResponse:
+            name = name or "index.html"
             path = DEMO / name
             if not DEMO_FILE.match(name) or not path.is_file():
                 return response.text("Not found", status=404)

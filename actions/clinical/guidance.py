@@ -268,6 +268,11 @@ def supplements_note(facts: Facts) -> str:
     )
 
 
+def is_b12_row(decision: Decision) -> bool:
+    """Rows whose advice is about B12 testing (not red flags, under-16s or no symptoms)."""
+    return decision.row.id not in ("D1", "D2", "U1", "U2", "D12")
+
+
 def result_replies(decision: Decision, facts: Facts, contacts: Contacts) -> List[Reply]:
     """The full result: level, why, what to ask, causes, safety-netting, summary."""
     level = decision.level
@@ -279,7 +284,7 @@ def result_replies(decision: Decision, facts: Facts, contacts: Contacts) -> List
     else:
         replies.append(Reply(f"My suggestion: {fill(LEVEL_HEADLINE[level], contacts)}"))
     replies.append(Reply(f"Why: {why_text(decision, facts)}"))
-    b12_rows = decision.row.id not in ("D1", "D2", "U1", "U2", "D12")
+    b12_rows = is_b12_row(decision)
     if b12_rows and level != Level.SELF_CARE:
         replies.append(
             Reply("Things you could ask the clinician about: " + "; ".join(tests_to_ask_about(facts)) + ".")
@@ -337,7 +342,8 @@ def build_summary(decision: Decision, facts: Facts, contacts: Contacts) -> Dict[
         "duration": facts.duration,
         "progression": facts.progression,
         "for_someone_else": facts.subject == "other",
-        "ask_about": tests_to_ask_about(facts),
+        # the same tests the text result suggests; none when the advice is about a red flag
+        "ask_about": tests_to_ask_about(facts) if is_b12_row(decision) and decision.level != Level.SELF_CARE else [],
         "locale": contacts.code,
         "emergency_number": contacts.emergency_number,
         "not_a_diagnosis": True,

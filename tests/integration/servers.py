@@ -24,9 +24,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, timeout: float = 120.0, headers: Optional[Dict[str, str]] = None) -> None:
+def wait_for(
+    url: str, timeout: float = 120.0, headers: Optional[Dict[str, str]] = None, proc: Optional[subprocess.Popen] = None
+) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the server for {url} exited with code {proc.returncode}; see its log")
         try:
             urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=2)
             return
@@ -77,7 +81,7 @@ class Servers:
             [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port), "--actions", "actions"],
             cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
-        wait_for(f"http://127.0.0.1:{self.action_port}/health", 60)
+        wait_for(f"http://127.0.0.1:{self.action_port}/health", 60, proc=self.actions)
 
     def start_rasa(self) -> float:
         """Start Rasa; returns seconds until it answered /status."""
@@ -91,7 +95,7 @@ class Servers:
             args += ["--auth-token", self.token]
         t0 = time.time()
         self.rasa = subprocess.Popen(args, cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        wait_for(f"{self.base}/status", 180)
+        wait_for(f"{self.base}/status", 180, proc=self.rasa)
         return time.time() - t0
 
     @staticmethod

@@ -108,3 +108,18 @@ def test_source_files_hold_no_forbidden_wording(path):
     # the hook in shared/hooks/before-stop greps for these too
     text = Path(path).read_text()
     assert not re.search(r"nothing to worry about|(take|taking) [0-9]+ ?(mg|mcg|µg|micrograms)|stop taking your", text, re.I)
+
+
+def test_summary_suggests_b12_tests_only_when_the_text_result_does():
+    # the summary card (web widget) must not tell someone with a red flag to ask about blood tests
+    kb = load_knowledge()
+    for code in kb.codes(Kind.SYMPTOM) + kb.codes(Kind.RED_FLAG) + [None]:
+        f = Facts()
+        if code:
+            f.set(code, Status.PRESENT)
+        d = decide(f)
+        summary = guidance.build_summary(d, f, contacts("uk"))
+        text = "\n".join(r.text for r in guidance.result_replies(d, f, contacts("uk")) if r.text)
+        assert bool(summary["ask_about"]) == ("Things you could ask the clinician about" in text), (code, d.row.id)
+        if d.row.id in ("D1", "D2"):
+            assert summary["ask_about"] == []

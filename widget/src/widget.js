@@ -254,7 +254,10 @@ export class ChatWidget {
         const group = el("div", { class: "b12-choices", role: "group", "aria-label": "Quick replies" },
           item.buttons.map((b) => el("button", {
             type: "button", disabled: item.answered ? true : null,
-            onclick: () => this.send(b.payload, b.title),
+            onclick: () => {
+              this.input.focus(); // the clicked button is retired; keep keyboard users in the conversation
+              this.send(b.payload, b.title);
+            },
           }, b.title)));
         this.log.append(group);
       }
