@@ -7,7 +7,7 @@
 // server (defaults to where the script came from), locale (uk, eu, us),
 // title, color, open ("true" to open at once), transport ("auto" or "rest").
 import { openTransport } from "./transport.js";
-import { el, richText, summaryCard, needsAlert, isEmergencyText } from "./render.js";
+import { el, inline, richText, summaryCard, needsAlert, isEmergencyText } from "./render.js";
 import { styles } from "./styles.js";
 
 const MAX_STORED = 300;
@@ -267,10 +267,8 @@ export class ChatWidget {
 
   showAlert(summary) {
     const number = summary.emergency_number || this.emergencyNumber;
-    const lead = summary.level === "emergency"
-      ? ["Emergency: call ", el("a", { href: `tel:${number}`, class: "b12-tel" }, number), " now."]
-      : ["Get medical help today."];
-    this.alert.replaceChildren(el("p", {}, lead), el("p", {}, summary.advice || ""));
+    const lead = summary.level === "emergency" ? "Emergency: " : "Get medical help today: ";
+    this.alert.replaceChildren(el("p", {}, [lead, ...inline(summary.advice || "", number)]));
     this.alert.hidden = false;
   }
 
