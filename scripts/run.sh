@@ -18,4 +18,5 @@ if [ -n "${RASA_TOKEN:-}" ]; then args+=(--auth-token "$RASA_TOKEN"); fi
 echo "==> starting: action server on :$ACTION_PORT (logs/actions.log), Rasa on http://localhost:$RASA_PORT"
 echo "    chat:  curl -XPOST localhost:$RASA_PORT/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hi\"}'"
 echo "    or in another terminal: make shell"
+echo "    in a browser: http://localhost:$RASA_PORT/chat/demo/ (a demo health site with the chat widget)"
 .venv/bin/rasa "${args[@]}" 2>&1 | scripts/quiet.sh
