@@ -245,3 +245,24 @@ def test_accessibility_axe(page, servers):
     expect(log).to_have_attribute("role", "log")
     expect(log).to_have_attribute("aria-live", "polite")
     expect(page.get_by_role("dialog", name="Symptom check")).to_be_visible()
+
+
+def test_a_server_restart_mid_conversation_loses_nothing(page, servers):
+    open_chat(page, servers.base)
+    click_choice(page, "No")
+    servers.stop_rasa()
+    expect(page.locator(PANEL)).to_have_attribute("data-connection", "offline", timeout=20000)
+    expect(page.locator(".b12-status")).to_contain_text("reconnecting")
+    expect(page.locator(".b12-status")).to_contain_text("999")
+    before = bot_count(page)
+    type_box = page.get_by_label("Your message")
+    type_box.fill("my feet burn at night")
+    type_box.press("Enter")
+    expect(page.locator(".b12-msg--user").last).to_contain_text("my feet burn at night")
+    servers.start_rasa()
+    page.wait_for_function(DONE, arg=before, timeout=90000)  # sent once the socket is back, then answered
+    expect(page.locator(".b12-status")).to_have_text("")
+    assert "burning" in last_bot_text(page).lower() or "how long" in last_bot_text(page).lower()
+    session = page.evaluate("window.B12Chat.sessionId")
+    said = [e.get("text") for e in servers.tracker(session)["events"] if e.get("event") == "user"]
+    assert said.count("my feet burn at night") == 1

@@ -49,10 +49,11 @@ export class RestTransport {
 // Rasa's socket.io channel, with session persistence: the session id kept by
 // the page is the conversation id on the server, so a reload carries on.
 export class SocketTransport {
-  constructor(config, sessionId, onMessage) {
+  constructor(config, sessionId, onMessage, onStatus) {
     this.config = config;
     this.sessionId = sessionId;
     this.onMessage = onMessage;
+    this.onStatus = onStatus || (() => {});
     this.kind = "socketio";
     this.confirmed = false;
     this.pending = [];
@@ -79,8 +80,13 @@ export class SocketTransport {
         this.confirmed = false;
         socket.emit("session_request", { session_id: this.sessionId });
       });
+      socket.on("disconnect", () => {
+        this.confirmed = false;
+        this.onStatus("offline");
+      });
       socket.on("session_confirm", () => {
         this.confirmed = true;
+        this.onStatus("online");
         for (const item of this.pending.splice(0)) this._emit(item);
         if (!settled) {
           settled = true;
@@ -117,10 +123,10 @@ export class SocketTransport {
   }
 }
 
-export async function openTransport(config, sessionId, onMessage) {
+export async function openTransport(config, sessionId, onMessage, onStatus) {
   if (config.transport !== "rest") {
     try {
-      return await new SocketTransport(config, sessionId, onMessage).connect();
+      return await new SocketTransport(config, sessionId, onMessage, onStatus).connect();
     } catch (e) {
       // fall through to REST
     }

@@ -167,13 +167,24 @@ export class ChatWidget {
   async connect() {
     if (this.transport) return this.transport;
     if (!this.connecting) {
-      this.connecting = openTransport(this.config, this.sessionId, (m) => this.onBot(m)).then((t) => {
+      this.connecting = openTransport(this.config, this.sessionId, (m) => this.onBot(m), (s) => this.onConnection(s)).then((t) => {
         this.transport = t;
         this.panel.setAttribute("data-transport", t.kind);
         return t;
       });
     }
     return this.connecting;
+  }
+
+  onConnection(state) {
+    if (state === "offline") {
+      const number = this.emergencyNumber ? ` In an emergency, call ${this.emergencyNumber}.` : "";
+      this.status.textContent = `Connection lost, reconnecting… Anything you send will be delivered when it is back.${number}`;
+      this.panel.setAttribute("data-connection", "offline");
+    } else {
+      if (this.panel.getAttribute("data-connection") === "offline") this.status.textContent = "";
+      this.panel.setAttribute("data-connection", "online");
+    }
   }
 
   onSubmit(event) {
