@@ -1,25 +1,103 @@
-"""Rasa's SQLTrackerStore with SQLite tuned for a chat server.
+"""Rasa's SQLTrackerStore, tuned for SQLite and made honest about outages.
 
-Rasa commits every turn. With SQLite's default rollback journal each commit
-costs several fsyncs, which dominated per-turn latency here (about +15 ms at
-p50 and 100+ ms spikes). Write-ahead logging with synchronous=NORMAL keeps the
-database consistent after a crash of the process; only a power cut can lose
-the last commits. Other dialects (PostgreSQL) are left exactly as Rasa sets them.
+SQLite: Rasa commits every turn. With SQLite's default rollback journal each
+commit costs several fsyncs, which dominated per-turn latency here (about
++15 ms at p50 and 100+ ms spikes). Write-ahead logging with
+synchronous=NORMAL keeps the database consistent after a crash of the process;
+only a power cut can lose the last commits.
+
+PostgreSQL (production, several Rasa processes): the pool checks a connection
+before using it (``pool_pre_ping``), so a restarted server costs no failed
+turn, and connecting gives up after a few seconds instead of hanging.
+
+Outages, any dialect: Rasa wraps every tracker store in a
+``FailSafeTrackerStore`` that hides errors. A failed read returns "no
+conversation" and the message is answered as the start of a new conversation;
+a failed write goes to an in-memory store of that one process. Either way the
+person gets a normal-looking answer and the turn is silently lost. Here a
+database error becomes :class:`StoreUnavailable`, which the wrapper lets
+through (see :class:`_FailLoudTrackerStore`), so the channel answers "please try
+again in a moment" instead. A write is retried for a few seconds first: the
+bot's reply has already been produced by then, and a brief restart of the
+database should not cost the turn.
 """
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import logging
+import os
+import time
+from typing import Any, Optional
 
-from rasa.core.tracker_store import SQLTrackerStore
-from sqlalchemy import event
+import rasa.core.agent
+import sqlalchemy as sa
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import event, exc
+
+logger = logging.getLogger(__name__)
+
+# Seconds a failed write keeps retrying before the turn is given up.
+SAVE_RETRY_SECONDS = float(os.environ.get("TRACKER_STORE_SAVE_RETRY_SECONDS", "8"))
+# Seconds to wait for a PostgreSQL connection (and for a free one in the pool).
+CONNECT_TIMEOUT_SECONDS = int(os.environ.get("TRACKER_STORE_CONNECT_TIMEOUT_SECONDS", "3"))
+
+# Errors that mean "the database cannot be reached or lost the connection",
+# as opposed to a bug in a query.
+_UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.DisconnectionError, exc.TimeoutError)
+
+
+class StoreUnavailable(Exception):
+    """The conversation store could not be read or written; try again later."""
 
 
 class TunedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "sqlite":
+        dialect = self.engine.dialect.name
+        if dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
             self.engine.dispose()  # reconnect with the pragmas
+        elif dialect == "postgresql":
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, **_postgresql_engine_options())
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        try:
+            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        except _UNAVAILABLE as e:
+            raise StoreUnavailable(f"could not read conversation {sender_id!r}: {e}") from e
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        deadline = time.monotonic() + SAVE_RETRY_SECONDS
+        delay = 0.25
+        while True:
+            try:
+                await super().save(tracker)
+                return
+            except _UNAVAILABLE as e:
+                if time.monotonic() + delay > deadline:
+                    raise StoreUnavailable(f"could not save conversation {tracker.sender_id!r}: {e}") from e
+                logger.warning("saving conversation %s failed, retrying in %.2f s: %s", tracker.sender_id, delay, e)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
+
+
+def _postgresql_engine_options() -> dict:
+    """Rasa's pool settings (SQL_POOL_SIZE, SQL_MAX_OVERFLOW, POSTGRESQL_SCHEMA)
+    plus a liveness check and bounded waits."""
+    from rasa.core.tracker_store import create_engine_kwargs
+
+    options = create_engine_kwargs("postgresql://")
+    connect_args = dict(options.get("connect_args", {}))
+    connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+    options["connect_args"] = connect_args
+    options["pool_pre_ping"] = True
+    options["pool_timeout"] = CONNECT_TIMEOUT_SECONDS
+    options["pool_recycle"] = 1800
+    return options
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -28,3 +106,41 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+class _FailLoudTrackerStore(FailSafeTrackerStore):
+    """Rasa's wrapper, except that :class:`StoreUnavailable` reaches the channel
+    instead of turning into a new conversation or an in-memory copy."""
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        try:
+            return await self._tracker_store.retrieve(sender_id)
+        except StoreUnavailable:
+            raise
+        except Exception as e:  # noqa: BLE001 - Rasa's behaviour for anything else
+            self.on_tracker_store_retrieve_error(e)
+            return None
+
+    async def retrieve_full_tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        try:
+            return await self._tracker_store.retrieve_full_tracker(sender_id)
+        except StoreUnavailable:
+            raise
+        except Exception as e:  # noqa: BLE001
+            self.on_tracker_store_retrieve_error(e)
+            return None
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        try:
+            await self._tracker_store.save(tracker)
+        except StoreUnavailable:
+            raise
+        except Exception as e:  # noqa: BLE001
+            self.on_tracker_store_error(e)
+            await self.fallback_tracker_store.save(tracker)
+
+
+# The agent wraps whatever tracker store it is given in FailSafeTrackerStore
+# (rasa/core/agent.py, Agent._create_tracker_store), and this module is
+# imported (by the endpoints' `type:`) before the agent is built.
+rasa.core.agent.FailSafeTrackerStore = _FailLoudTrackerStore  # type: ignore[misc]
