@@ -1,0 +1,74 @@
+"""How Rasa calls the action server: a timeout and a shared secret.
+
+- **Timeout**: Rasa 3.6 waits up to 5 minutes for a custom action
+  (``DEFAULT_REQUEST_TIMEOUT``), so a stuck action server would leave a person
+  waiting that long. ``ACTION_TIMEOUT`` (seconds, default 10) bounds each call;
+  when it runs out the turn fails, and the channels (``channels/resilient.py``)
+  send the apology. The action server replays the missed message later.
+- **Shared secret**: when ``ACTION_SERVER_TOKEN`` is set, every call carries
+  ``Authorization: Bearer <token>``, which the action server
+  (``actions/server.py``) requires. A header rather than ``?token=`` keeps the
+  secret out of access logs. A ``token:`` or ``headers:`` already set in
+  ``endpoints.yml`` is left as it is. When the variable is not set at all,
+  the token ``scripts/run.sh`` keeps in ``logs/action-server.token`` is used,
+  so ``make shell`` reaches the action server ``make run`` started.
+
+Imported by ``components/__init__.py``, so it is in force wherever Rasa loads
+this project's model (run, shell, test).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Optional
+
+import rasa.core.actions.action as rasa_action
+from rasa.core.actions.action import RemoteAction
+from rasa.utils.endpoints import EndpointConfig
+
+DEFAULT_ACTION_TIMEOUT = 10.0
+TOKEN_FILE = Path(__file__).resolve().parents[1] / "logs" / "action-server.token"
+
+
+def action_timeout() -> float:
+    """Seconds from ``ACTION_TIMEOUT``; the default for unset or unreadable values."""
+    raw = (os.environ.get("ACTION_TIMEOUT") or "").strip()
+    try:
+        value = float(raw) if raw else DEFAULT_ACTION_TIMEOUT
+    except ValueError:
+        return DEFAULT_ACTION_TIMEOUT
+    return value if value > 0 else DEFAULT_ACTION_TIMEOUT
+
+
+def action_server_token() -> Optional[str]:
+    """``ACTION_SERVER_TOKEN``; when unset (not merely empty), the one ``make run`` keeps."""
+    if "ACTION_SERVER_TOKEN" in os.environ:
+        return os.environ["ACTION_SERVER_TOKEN"].strip() or None
+    try:
+        return TOKEN_FILE.read_text().strip() or None
+    except OSError:
+        return None
+
+
+def with_token(endpoint: Optional[EndpointConfig], token: Optional[str]) -> Optional[EndpointConfig]:
+    """A copy of ``endpoint`` that sends ``token`` as a bearer header, unless it already authenticates."""
+    if endpoint is None or not token or endpoint.token or "Authorization" in (endpoint.headers or {}):
+        return endpoint
+    headers = dict(endpoint.headers or {})
+    headers["Authorization"] = f"Bearer {token}"
+    return EndpointConfig(
+        endpoint.url, dict(endpoint.params or {}), headers, endpoint.basic_auth, endpoint.token,
+        endpoint.token_name, endpoint.cafile, **dict(endpoint.kwargs),
+    )
+
+
+_original_init = RemoteAction.__init__
+
+
+def _init(self: RemoteAction, name: str, action_endpoint: Optional[EndpointConfig], *args: Any, **kwargs: Any) -> None:
+    _original_init(self, name, with_token(action_endpoint, action_server_token()), *args, **kwargs)
+
+
+# RemoteAction.run reads this module global at call time
+rasa_action.DEFAULT_REQUEST_TIMEOUT = action_timeout()  # type: ignore[attr-defined]
+RemoteAction.__init__ = _init  # type: ignore[method-assign]
