@@ -42,7 +42,7 @@ from channels.messaging_common import (
     setting,
     utf16_len,
 )
-from channels.resilient import never_silent
+from channels.resilient import guarded, never_silent, remember_app
 
 logger = logging.getLogger(__name__)
 
@@ -206,8 +206,9 @@ class TelegramInput(InputChannel):
         return {"locale": locale} if locale else {}
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        handler = never_silent(on_new_message)
+        handler = guarded(never_silent(on_new_message))
         bp = Blueprint("b12_telegram_webhook", __name__)
+        remember_app(bp)
 
         @bp.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -19,6 +19,7 @@ https://api.twilio.com).
 """
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
@@ -43,7 +44,7 @@ from channels.messaging_common import (
     locale_from_phone,
     setting,
 )
-from channels.resilient import never_silent
+from channels.resilient import guarded, never_silent, remember_app
 
 logger = logging.getLogger(__name__)
 
@@ -137,9 +138,17 @@ class WhatsAppOutput(BufferedOutput):
             try:
                 async with self.http.post(self.settings.messages_url, data={"To": to, "From": sender, "Body": m.text}, auth=auth) as r:
                     if r.status >= 300:
-                        logger.error("Twilio answered %s: %s", r.status, (await r.text())[:500])
+                        # the error text can name the phone number: log Twilio's error code only
+                        logger.error("Twilio answered %s (error code %s)", r.status, _twilio_error_code(await r.text()))
             except Exception as e:
                 logger.error("Twilio send failed: %r", e)
+
+
+def _twilio_error_code(body: str) -> str:
+    try:
+        return str(json.loads(body).get("code"))
+    except Exception:
+        return "unknown"
 
 
 # ------------------------------------------------------------------ input channel
@@ -179,8 +188,9 @@ class WhatsAppInput(InputChannel):
         return request_url(request.headers, request.scheme, request.host, request.path, request.query_string)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        handler = never_silent(on_new_message)
+        handler = guarded(never_silent(on_new_message))
         bp = Blueprint("b12_whatsapp_webhook", __name__)
+        remember_app(bp)
 
         @bp.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
