@@ -30,6 +30,7 @@ import hmac
 import logging
 import os
 import time
+from urllib.parse import unquote
 from typing import Any, Awaitable, Callable, Iterable, List, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -222,6 +223,7 @@ class PrivacyInput(InputChannel):
 
         @bp.route("/conversations/<sender_id>", methods=["DELETE"])
         async def erase(request: Request, sender_id: str) -> HTTPResponse:
+            sender_id = unquote(sender_id)  # Sanic hands path parameters over still percent-encoded
             token = api_token()
             presented = _presented(request)
             allowed = bool(token and presented and hmac.compare_digest(presented.encode(), token.encode()))

@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -53,6 +53,14 @@ class Servers:
     # extra environment for both servers; None removes a variable (e.g. to test "not configured")
     env: Dict[str, Optional[str]] = field(default_factory=dict)
     credentials: Path = ROOT / "credentials.yml"
+    # production options (tests/production); the defaults keep the behaviour above
+    cors: Sequence[str] = ("*",)
+    jwt_secret: Optional[str] = None
+    rasa_args: Sequence[str] = ()
+    # start actions/server.py (bound to 127.0.0.1, checks ACTION_SERVER_TOKEN from env) instead of `rasa run actions`
+    secure_actions: bool = False
+    # YAML for endpoints.yml's tracker_store (replaces the SQLite store in workdir)
+    tracker_store_yaml: Optional[str] = None
 
     @property
     def base(self) -> str:
@@ -70,15 +78,21 @@ class Servers:
     def write_endpoints(self) -> Path:
         path = self.workdir / "endpoints.yml"
         text = f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
-        if self.sql_tracker_store:
+        if self.tracker_store_yaml:
+            text += self.tracker_store_yaml.rstrip() + "\n"
+        elif self.sql_tracker_store:
             text += f'tracker_store:\n  type: storage.tracker_store.TunedSQLTrackerStore\n  dialect: "sqlite"\n  db: "{self.workdir / "tracker.db"}"\n'
         path.write_text(text)
         return path
 
     def start_actions(self) -> None:
         log = open(self.workdir / "actions.log", "ab")
+        if self.secure_actions:
+            cmd = [sys.executable, "-m", "actions.server", "--host", "127.0.0.1", "--port", str(self.action_port)]
+        else:
+            cmd = [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port), "--actions", "actions"]
         self.actions = subprocess.Popen(
-            [str(BIN / "rasa"), "run", "actions", "--port", str(self.action_port), "--actions", "actions"],
+            cmd,
             cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         wait_for(f"http://127.0.0.1:{self.action_port}/health", 60, proc=self.actions)
@@ -89,10 +103,13 @@ class Servers:
         args = [
             str(BIN / "rasa"), "run", "--enable-api", "--port", str(self.rasa_port),
             "--model", str(ROOT / "models" / "b12.tar.gz"), "--endpoints", str(self.write_endpoints()),
-            "--credentials", str(self.credentials), "--cors", "*",
+            "--credentials", str(self.credentials), "--cors", *self.cors,
         ]
         if self.token:
             args += ["--auth-token", self.token]
+        if self.jwt_secret:
+            args += ["--jwt-secret", self.jwt_secret]
+        args += list(self.rasa_args)
         t0 = time.time()
         self.rasa = subprocess.Popen(args, cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         wait_for(f"{self.base}/status", 180, proc=self.rasa)
