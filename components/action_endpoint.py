@@ -5,6 +5,9 @@
   waiting that long. ``ACTION_TIMEOUT`` (seconds, default 10) bounds each call;
   when it runs out the turn fails, and the channels (``channels/resilient.py``)
   send the apology. The action server replays the missed message later.
+- **Address**: ``ACTION_SERVER_URL``, when set, replaces the ``url`` of
+  endpoints.yml's ``action_endpoint`` (``scripts/run.sh`` sets it from
+  ``ACTION_PORT``, which endpoints.yml alone cannot follow).
 - **Shared secret**: when ``ACTION_SERVER_TOKEN`` is set, every call carries
   ``Authorization: Bearer <token>``, which the action server
   (``actions/server.py``) requires. A header rather than ``?token=`` keeps the
@@ -50,14 +53,21 @@ def action_server_token() -> Optional[str]:
         return None
 
 
-def with_token(endpoint: Optional[EndpointConfig], token: Optional[str]) -> Optional[EndpointConfig]:
-    """A copy of ``endpoint`` that sends ``token`` as a bearer header, unless it already authenticates."""
-    if endpoint is None or not token or endpoint.token or "Authorization" in (endpoint.headers or {}):
+def with_token(
+    endpoint: Optional[EndpointConfig], token: Optional[str], url: Optional[str] = None
+) -> Optional[EndpointConfig]:
+    """A copy of ``endpoint`` at ``url`` (if given) that sends ``token`` as a bearer
+    header, unless it already authenticates itself."""
+    if endpoint is None:
+        return None
+    add_token = bool(token) and not endpoint.token and "Authorization" not in (endpoint.headers or {})
+    if not add_token and not url:
         return endpoint
     headers = dict(endpoint.headers or {})
-    headers["Authorization"] = f"Bearer {token}"
+    if add_token:
+        headers["Authorization"] = f"Bearer {token}"
     return EndpointConfig(
-        endpoint.url, dict(endpoint.params or {}), headers, endpoint.basic_auth, endpoint.token,
+        url or endpoint.url, dict(endpoint.params or {}), headers, endpoint.basic_auth, endpoint.token,
         endpoint.token_name, endpoint.cafile, **dict(endpoint.kwargs),
     )
 
@@ -66,7 +76,7 @@ _original_init = RemoteAction.__init__
 
 
 def _init(self: RemoteAction, name: str, action_endpoint: Optional[EndpointConfig], *args: Any, **kwargs: Any) -> None:
-    _original_init(self, name, with_token(action_endpoint, action_server_token()), *args, **kwargs)
+    _original_init(self, name, with_token(action_endpoint, action_server_token(), os.environ.get("ACTION_SERVER_URL") or None), *args, **kwargs)
 
 
 # RemoteAction.run reads this module global at call time

@@ -36,6 +36,7 @@ if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then
   ACTION_SERVER_TOKEN="$(cat logs/action-server.token)"
 fi
 export ACTION_SERVER_TOKEN
+export ACTION_SERVER_URL="http://127.0.0.1:$ACTION_PORT/webhook"  # overrides endpoints.yml's url (components/action_endpoint.py)
 
 .venv/bin/python -m actions.server --host 127.0.0.1 --port "$ACTION_PORT" > logs/actions.log 2>&1 &
 ACTIONS_PID=$!

@@ -169,6 +169,8 @@ def test_the_action_timeout_and_token_come_from_the_environment(monkeypatch):
     assert e.headers == {"X": "1", "Authorization": "Bearer s3"} and e.url == "http://a/webhook"
     configured = EndpointConfig("http://a/webhook", token="own")
     assert with_token(configured, "s3") is configured
+    moved = with_token(configured, "s3", "http://127.0.0.1:6000/webhook")
+    assert moved.url == "http://127.0.0.1:6000/webhook" and moved.token == "own" and "Authorization" not in moved.headers
 
 
 def test_logs_lose_tracebacks_and_conversation_urls(caplog):
