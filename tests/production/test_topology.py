@@ -255,7 +255,7 @@ def test_kubernetes_config_and_secrets_are_the_projects_and_referenced_consisten
     # every ${VAR} of endpoints.yml is provided by the ConfigMap or the Secret
     needed = endpoint_variables()
     assert needed <= set(cm["data"]) | set(secret["stringData"])
-    assert {"DB_PASSWORD", "RASA_TOKEN"} <= set(secret["stringData"])
+    assert {"DB_PASSWORD", "RASA_TOKEN", "ACTION_SERVER_TOKEN"} <= set(secret["stringData"])
     for f, d in docs:
         text = yaml.safe_dump(d)
         for name in re.findall(r"secretKeyRef:\s*\n?\s*key: (\w+)", text):
@@ -285,7 +285,10 @@ def test_compose_file_builds_the_project_image_and_references_existing_files():
     needed = endpoint_variables()
     assert needed <= set(env), needed - set(env)
     assert services["rasa"]["deploy"]["replicas"] >= 2
-    assert services["actions"]["command"][:3] == ["rasa", "run", "actions"]
+    # the action server that checks the shared secret, with the secret on both sides
+    assert services["actions"]["command"][:3] == ["python", "-m", "actions.server"]
+    assert (ROOT / "actions" / "server.py").exists()
+    assert "ACTION_SERVER_TOKEN" in services["actions"]["environment"] and "ACTION_SERVER_TOKEN" in env
     # what the Dockerfile copies and runs exists here
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     for path in ("requirements.txt", "requirements.lock", "credentials.yml", "deploy/endpoints.yml", "widget/package-lock.json"):

@@ -4,7 +4,8 @@ nginx -> N Rasa processes -> the action server; conversations in a fresh
 PostgreSQL database, per-conversation locks in Redis under a unique key
 prefix. Everything listens on 127.0.0.1 on free ports, runs the shipped
 configuration (deploy/endpoints.yml with its ${VAR}s filled in,
-credentials.yml, deploy/nginx/b12-locations.conf) and is removed again by
+credentials.yml, deploy/nginx/b12-locations.conf, the action server of
+actions/server.py with a shared ACTION_SERVER_TOKEN) and is removed again by
 ``stop()``: processes (whole process groups), the database and the Redis keys.
 
     with Topology(tmp_path, rasa_count=2) as topo:
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -35,6 +37,7 @@ from tests.integration.servers import BIN, ROOT, free_port, wait_for
 ENDPOINTS = ROOT / "deploy" / "endpoints.yml"
 NGINX_LOCATIONS = ROOT / "deploy" / "nginx" / "b12-locations.conf"
 MODEL = ROOT / "models" / "b12.tar.gz"
+SECURE_ACTION_SERVER = ROOT / "actions" / "server.py"
 
 
 def nginx_binary() -> str:
@@ -173,6 +176,7 @@ class Topology:
     redis: Redis = field(default_factory=Redis)
     db_name: Optional[str] = None
     key_prefix: str = field(default_factory=lambda: f"b12t{uuid.uuid4().hex[:10]}")
+    action_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     actions: Optional[Process] = None
     rasa: List[Process] = field(default_factory=list)
     nginx: Optional[Process] = None
@@ -247,6 +251,7 @@ class Topology:
             SANIC_WORKERS=str(self.sanic_workers),
             ACTION_SERVER_SANIC_WORKERS=str(self.action_workers),
             SANIC_PROXIES_COUNT="1",  # as deployed: behind one proxy (nginx)
+            ACTION_SERVER_TOKEN=self.action_token,  # shared by Rasa and the action server
         )
         env.update(self.env)
         return env
@@ -255,10 +260,12 @@ class Topology:
     def start_actions(self) -> None:
         if self.actions is None:
             port = free_port()
-            self.actions = Process(
-                "actions", port, [str(BIN / "rasa"), "run", "actions", "--port", str(port), "--actions", "actions"],
-                self.workdir / "actions.log",
-            )
+            if SECURE_ACTION_SERVER.exists():
+                # as deployed: the action server that requires the shared secret
+                args = [str(BIN / "python"), "-m", "actions.server", "--host", "127.0.0.1", "--port", str(port)]
+            else:
+                args = [str(BIN / "rasa"), "run", "actions", "--port", str(port), "--actions", "actions"]
+            self.actions = Process("actions", port, args, self.workdir / "actions.log")
         self.actions.spawn(self.process_env())
         wait_for(f"{self.actions.base}/health", 60, proc=self.actions.proc)
 
@@ -400,8 +407,28 @@ http {{
                 out[p.name] = _tree(p.proc.pid)
         return out
 
+    def store_pids(self) -> Dict[str, List[int]]:
+        """The PostgreSQL backends serving this topology's database, and the Redis server
+        (shared with whatever else uses it), for CPU accounting."""
+        out: Dict[str, List[int]] = {}
+        try:
+            rows = self.postgres.query("postgres", "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.db_name,))
+            out["postgres"] = [pid for (pid,) in rows]
+        except Exception:  # noqa: BLE001 - accounting only
+            pass
+        redis_pids = subprocess.run(["pgrep", "-x", "redis-server"], capture_output=True, text=True).stdout.split()
+        if redis_pids:
+            out["redis"] = [int(p) for p in redis_pids]
+        return out
+
     def rss_mb(self) -> Dict[str, float]:
         return {name: round(sum(_rss_kb(pid) for pid in pids) / 1024, 1) for name, pids in self.pids().items()}
+
+    def cpu_seconds(self, stores: bool = False) -> Dict[str, float]:
+        """CPU time (user + system) used so far by each role's processes
+        (with ``stores``, also the PostgreSQL backends and Redis)."""
+        pids = {**self.pids(), **(self.store_pids() if stores else {})}
+        return {name: round(sum(_cpu_s(pid) for pid in group), 2) for name, group in pids.items()}
 
 
 def _tree(pid: int) -> List[int]:
@@ -423,6 +450,21 @@ def _rss_kb(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+def _cpu_s(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def machine_cpu() -> tuple:
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
 
 
 def texts(messages) -> str:
