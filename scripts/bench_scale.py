@@ -30,7 +30,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scripts.bench import CONVERSATIONS, drive  # noqa: E402
-from tests.production.topology import Topology  # noqa: E402
+from tests.production.topology import Topology, machine_cpu  # noqa: E402
+
+
+def _own_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 GOAL = 1.7
 CONFIGS = {
@@ -49,12 +56,30 @@ def run_config(name: str, levels: List[int], action_workers: int, tmp: Path, con
         runs = []
         for level in levels:
             t0 = time.perf_counter()
+            cpu0, machine0, client0 = topo.cpu_seconds(stores=True), machine_cpu(), _own_cpu()
             run = asyncio.run(drive(base, level, conversations.get(level, level * 2), True))
-            run["wall_s"] = round(time.perf_counter() - t0, 1)
+            wall = time.perf_counter() - t0
+            cpu1, machine1, client1 = topo.cpu_seconds(stores=True), machine_cpu(), _own_cpu()
+            run["wall_s"] = round(wall, 1)
             run["rss_mb"] = topo.rss_mb()
+            # where the CPU went: ms of CPU per turn by role (the load generator is "client"),
+            # and how busy the whole machine was (other work on it included)
+            per_turn = {name: round((cpu1[name] - cpu0.get(name, 0)) * 1000 / max(run["turns"], 1), 1) for name in cpu1}
+            per_turn["client"] = round((client1 - client0) * 1000 / max(run["turns"], 1), 1)
+            run["cpu_ms_per_turn"] = per_turn
+            busy = (machine1[0] - machine0[0]) / max(machine1[1] - machine0[1], 1)
+            run["machine_busy_pct"] = round(100 * busy, 1)
+            # CPU the machine spent on anything else (other programs running at the same time)
+            cores = os.cpu_count() or 1
+            ours = sum(per_turn.values()) * run["turns"] / 1000
+            run["other_work_cores"] = round(max(0.0, busy * cores * wall - ours) / wall, 2)
+            # the most this machine could do if every core did nothing but this work
+            run["cpu_bound_turns_per_s"] = round((os.cpu_count() or 1) * 1000 / max(sum(per_turn.values()), 0.1), 1)
             runs.append(run)
             print(f"  {name:28} {level:>3} concurrent: {run['turns_per_s']:>6} turns/s  p50 {run['p50_ms']:>7} ms  "
-                  f"p95 {run['p95_ms']:>7} ms  errors {run['errors']}", flush=True)
+                  f"p95 {run['p95_ms']:>7} ms  errors {run['errors']}  machine busy {run['machine_busy_pct']}% "
+                  f"(other work {run['other_work_cores']} cores)  "
+                  f"CPU ms/turn {per_turn}", flush=True)
         return {"settings": {**settings, "action_workers": action_workers}, "startup_s": round(topo.startup_s, 1), "runs": runs}
 
 
@@ -102,6 +127,12 @@ def main() -> int:
     for other, by_level in ratios.items():
         for level, v in by_level.items():
             print(f"{other} / 1 process at {level} concurrent: throughput {v['throughput']}x, p95 {v['p95']}x")
+    print("\nCPU per turn (ms) by role, machine busy %, and the CPU-bound ceiling (cores x 1000 / CPU ms per turn):")
+    for name, c in report["configs"].items():
+        for r in c["runs"]:
+            print(f"  {name:28}{r['concurrency']:>4}: {r['cpu_ms_per_turn']}  busy {r['machine_busy_pct']}% "
+                  f"(other work {r['other_work_cores']} cores)  "
+                  f"ceiling {r['cpu_bound_turns_per_s']} turns/s")
     print(f"SCALE: 2 processes give {_fmt(two)} "
           f"the throughput of 1 (goal {GOAL}x: {'met' if report['goal']['met'] else 'NOT met'}; {os.cpu_count()} cores shared); "
           f"errors {errors}; report {out}")
