@@ -178,7 +178,15 @@ def test_restarting_every_process_keeps_every_conversation(topo):
         for _ in range(n):
             topo.say(topo.nginx_base, u, "/deny")
     before = {u: (topo.stored_events(u), topo.tracker(u)["slots"]) for u in users}
-    topo.restart_all()  # every Rasa process (the killed one too) and the action server; same database
+    # a redeploy: every Rasa process (the killed one too) and the action server stop; same database
+    for p in topo.rasa:
+        p.stop()
+    topo.actions.stop()
+    # meanwhile nginx answers with a clean 503 and a kind "try again" (no process to take the turn)
+    status, body = topo.post(topo.nginx_base, users[0], "/deny", timeout=30)
+    assert status == 503 and "try again" in body["text"], (status, body)
+    topo.start_actions()
+    topo.start_rasa()
     assert all(p.alive for p in topo.rasa)
     for u in users:
         events, slots = before[u]
