@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 PY := .venv/bin/python
 RASA := .venv/bin/rasa
 
-.PHONY: run setup train spacy shell validate unit stories evaluate bench integration browser screenshots latency measure test clean
+.PHONY: run setup train spacy shell validate unit stories evaluate bench integration browser screenshots production security bench-scale soak topology k8s-config erase latency measure test clean
 
 run: setup                ## set up (venv, deps, spaCy pipeline, model) and start the servers
 	scripts/run.sh
@@ -55,6 +55,32 @@ screenshots: setup        ## refresh the README's widget screenshots in docs/
 	scripts/setup_browser.sh
 	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser -q
 
+production: setup         ## scale-out and store-fault tests on real processes (PostgreSQL, Redis, nginx; installs nginx if missing)
+	scripts/setup_production.sh
+	$(PY) -m pytest tests/production/test_topology.py tests/production/test_store_faults.py -q
+
+security: setup           ## security, privacy, action-server faults and fuzz tests on real servers (PostgreSQL on 127.0.0.1:5432)
+	scripts/setup_production.sh
+	$(PY) -m pytest tests/production/test_security.py tests/production/test_privacy.py tests/production/test_fuzz.py tests/production/test_action_faults.py -q
+
+bench-scale: setup        ## 1 vs 2 Rasa processes vs SANIC_WORKERS=2 through nginx; reports/scale.json
+	scripts/setup_production.sh
+	$(PY) scripts/bench_scale.py
+
+soak: setup               ## steady load through nginx for MINUTES (default 5); reports/soak.json
+	scripts/setup_production.sh
+	$(PY) scripts/soak.py --minutes $(or $(MINUTES),5)
+
+topology: setup           ## run the production topology locally (2 Rasa processes behind nginx) until Ctrl-C
+	scripts/setup_production.sh
+	$(PY) -m tests.production.topology --rasa 2
+
+k8s-config:               ## re-render deploy/k8s/configmap.yaml from deploy/endpoints.yml and credentials.yml
+	$(PY) deploy/render_k8s_config.py
+
+erase: setup              ## erase conversations: make erase SENDER=<id>, or make erase DAYS=<n>
+	$(PY) scripts/erase.py $(if $(SENDER),--sender "$(SENDER)",--older-than-days $(DAYS))
+
 latency: setup            ## per-turn REST latency, one conversation at a time
 	$(PY) scripts/measure_latency.py
 
@@ -71,6 +97,8 @@ test: setup               ## every test
 	$(PY) scripts/evaluate_conversations.py --check
 	$(PY) -m pytest tests/integration -q
 	$(MAKE) --no-print-directory browser
+	$(MAKE) --no-print-directory production
+	$(MAKE) --no-print-directory security
 	$(PY) scripts/measure_latency.py --check
 
 clean:

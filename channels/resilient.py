@@ -84,6 +84,50 @@ def red_flag_advice(codes: Sequence[str], locale: str | None = None) -> List[str
     return texts
 
 
+def store_apology_text(locale: str | None = None) -> str:
+    """When the conversation store (database or lock) is down, the message was NOT saved."""
+    c = contacts(locale)
+    return (
+        "Sorry, I couldn't save your message just now, so please try again in a minute by sending it again. If you have warning signs "
+        f"such as chest pain, face drooping, slurred speech or trouble breathing, call {c.emergency_number} now. If it "
+        f"keeps happening and you are worried about your symptoms, contact {c.urgent_care}."
+    )
+
+
+def _store_errors() -> tuple:
+    """Exceptions that mean the turn could not be stored (database, lock store, Redis)."""
+    errors: List[type] = []
+    try:
+        from storage.tracker_store import StoreUnavailable
+
+        errors.append(StoreUnavailable)
+    except Exception:  # pragma: no cover - storage is part of this project
+        pass
+    try:
+        from rasa.core.lock_store import LockError
+
+        errors.append(LockError)
+    except Exception:  # pragma: no cover
+        pass
+    try:
+        import redis.exceptions
+
+        errors.append(redis.exceptions.ConnectionError)
+        errors.append(redis.exceptions.TimeoutError)
+    except Exception:  # pragma: no cover
+        pass
+    try:
+        import sqlalchemy.exc
+
+        errors.append(sqlalchemy.exc.OperationalError)
+    except Exception:  # pragma: no cover
+        pass
+    return tuple(errors)
+
+
+STORE_ERRORS = _store_errors()
+
+
 def apology_messages(locale: str | None, red_flags: Sequence[str]) -> List[str]:
     """What a person gets when a turn produced nothing: emergency advice first, then the apology."""
     return red_flag_advice(red_flags, locale) + [apology_text(locale)]
@@ -150,6 +194,15 @@ def never_silent(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Cal
         message.output_channel = counter
         try:
             await on_new_message(message)
+        except STORE_ERRORS as e:
+            # Not stored: whatever was answered must not stand as if it were (REST collects the
+            # replies and can take them back; socket.io has sent them). Say so, and ask to resend.
+            logger.warning("the conversation store is unavailable (%s); asked the person to send again", type(e).__name__)
+            collected = getattr(counter.inner, "messages", None)
+            if isinstance(collected, list):
+                collected.clear()
+            await counter.inner.send_response(message.sender_id, {"text": store_apology_text(_locale_of(message))})
+            return
         except Exception:
             logger.exception("handling a message failed")
         if counter.sent == 0:

@@ -85,7 +85,10 @@ def sender() -> str:
 def retry_later(status: int, body) -> bool:
     """The kind "try again in a moment" answer, in either form the stack gives."""
     if status == 200 and isinstance(body, list):
-        return bool(body) and "try again" in texts(body).lower()
+        # only the apology (any answer collected for the unsaved turn is taken back), and it
+        # must not claim the message was saved
+        said = texts(body).lower()
+        return len(body) == 1 and "try again" in said and "couldn't save" in said
     if status == 503 and isinstance(body, dict):
         return "try again" in str(body.get("text", "")).lower()
     return False

@@ -188,3 +188,29 @@ def test_logs_lose_tracebacks_and_conversation_urls(caplog):
     record = logging.LogRecord("sanic.error", logging.ERROR, __file__, 1, "uri: %s", ("http://h:1/conversations/alice-7/tracker",), None)
     PrivacyFilter().filter(record)
     assert "alice-7" not in record.getMessage()
+
+
+def test_a_turn_the_store_could_not_save_gets_only_the_resend_apology():
+    import asyncio
+
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+    from channels.resilient import never_silent
+    from storage.tracker_store import StoreUnavailable
+
+    async def fails_after_answering(message):
+        await message.output_channel.send_response(message.sender_id, {"text": "How long have you had these symptoms?"})
+        raise StoreUnavailable("database down")
+
+    async def fails(message):
+        raise RuntimeError("boom")
+
+    out = CollectingOutputChannel()
+    asyncio.run(never_silent(fails_after_answering)(UserMessage("my feet tingle", out, "s1", metadata={"locale": "us"})))
+    assert len(out.messages) == 1
+    text = out.messages[0]["text"]
+    assert "couldn't save" in text and "try again" in text and "911" in text and "is saved" not in text
+
+    out = CollectingOutputChannel()
+    asyncio.run(never_silent(fails)(UserMessage("my feet tingle", out, "s2")))
+    assert len(out.messages) == 1 and "What you wrote is saved" in out.messages[0]["text"]
