@@ -98,6 +98,7 @@ test: setup               ## every test
 	$(PY) -m pytest tests/integration -q
 	$(MAKE) --no-print-directory browser
 	$(MAKE) --no-print-directory production
+	$(PY) scripts/soak.py --minutes 1 --out reports/soak-short.json
 	$(MAKE) --no-print-directory security
 	$(PY) scripts/measure_latency.py --check
 
