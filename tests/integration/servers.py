@@ -1,6 +1,7 @@
 """Start and stop the real action server and Rasa server for tests."""
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -85,7 +86,14 @@ class Servers:
         path.write_text(text)
         return path
 
+    def _stop_at_exit(self) -> None:
+        # a fixture whose setup fails never reaches its teardown: never leave servers behind
+        if not getattr(self, "_atexit_registered", False):
+            atexit.register(self.stop)
+            self._atexit_registered = True
+
     def start_actions(self) -> None:
+        self._stop_at_exit()
         log = open(self.workdir / "actions.log", "ab")
         if self.secure_actions:
             cmd = [sys.executable, "-m", "actions.server", "--host", "127.0.0.1", "--port", str(self.action_port)]
@@ -99,6 +107,7 @@ class Servers:
 
     def start_rasa(self) -> float:
         """Start Rasa; returns seconds until it answered /status."""
+        self._stop_at_exit()
         log = open(self.workdir / "rasa.log", "ab")
         args = [
             str(BIN / "rasa"), "run", "--enable-api", "--port", str(self.rasa_port),
