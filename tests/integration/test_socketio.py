@@ -1,11 +1,16 @@
-"""The socket.io channel (what the web widget uses) delivers replies and buttons."""
+"""The socket.io channel (what the web widget uses) delivers replies, buttons and the summary."""
 import asyncio
 import uuid
 
 import socketio
 
 
-async def _chat(base: str, session_id: str, messages):
+def has_buttons(data) -> bool:
+    return bool(data.get("quick_replies") or data.get("buttons") or "custom" in data)
+
+
+async def _chat(base: str, session_id: str, messages, until=has_buttons, metadata=None, timeout: float = 30):
+    """Send each message and wait for a bot message matching ``until`` before the next."""
     received = []
     got = asyncio.Event()
     sio = socketio.AsyncClient()
@@ -13,15 +18,15 @@ async def _chat(base: str, session_id: str, messages):
     @sio.on("bot_uttered")
     async def on_bot(data):
         received.append(data)
-        if data.get("quick_replies") or data.get("buttons") or "custom" in data:
+        if until(data):
             got.set()
 
     await sio.connect(base, socketio_path="/socket.io", transports=["websocket"])
     await sio.emit("session_request", {"session_id": session_id})
     for text in messages:
         got.clear()
-        await sio.emit("user_uttered", {"message": text, "session_id": session_id})
-        await asyncio.wait_for(got.wait(), timeout=30)
+        await sio.emit("user_uttered", {"message": text, "session_id": session_id, "metadata": metadata or {}})
+        await asyncio.wait_for(got.wait(), timeout=timeout)
     await sio.disconnect()
     return received
 
@@ -37,31 +42,13 @@ def test_socketio_delivers_the_interview_with_quick_replies(servers):
     assert servers.slots(session)["interview"]["pending"] == "SX_OPEN"
 
 
-async def _collect(base: str, session_id: str, text: str, until, timeout: float = 30):
-    received = []
-    done = asyncio.Event()
-    sio = socketio.AsyncClient()
-
-    @sio.on("bot_uttered")
-    async def on_bot(data):
-        received.append(data)
-        if until(data):
-            done.set()
-
-    await sio.connect(base, socketio_path="/socket.io", transports=["websocket"])
-    await sio.emit("session_request", {"session_id": session_id})
-    await sio.emit("user_uttered", {"message": text, "session_id": session_id, "metadata": {"locale": "us"}})
-    await asyncio.wait_for(done.wait(), timeout=timeout)
-    await sio.disconnect()
-    return received
-
-
 def test_socketio_delivers_the_result_summary_payload_intact(servers):
     # Rasa 3.6's own socket.io output crashes on a custom payload such as the
     # triage summary; channels/resilient.py sends it as {"custom": {...}}.
     session = uuid.uuid4().hex
     received = asyncio.run(
-        _collect(servers.base, session, "my face is drooping and my speech is slurred", lambda d: "custom" in d)
+        _chat(servers.base, session, ["my face is drooping and my speech is slurred"],
+              until=lambda d: "custom" in d, metadata={"locale": "us"})
     )
     summary = received[-1]["custom"]
     assert summary["type"] == "triage_summary"
