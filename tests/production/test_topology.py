@@ -8,6 +8,7 @@ import asyncio
 import re
 import subprocess
 import threading
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -198,6 +199,18 @@ def test_restarting_every_process_keeps_every_conversation(topo):
         assert topo.tracker(u)["slots"]["interview"]["pending"] != slots["interview"]["pending"]
 
 
+def test_nginx_access_log_holds_no_identifiers(topo):
+    u = sender()
+    topo.say(topo.nginx_base, u, OPENING)
+    # the API through nginx, with the conversation id in the path and a token-like query string
+    with urllib.request.urlopen(f"{topo.nginx_base}/conversations/{u}/tracker?token=not-logged-{u}", timeout=30) as r:
+        assert r.status == 200
+    log = (topo.workdir / "nginx-access.log").read_text()
+    assert '"POST /webhooks/rest/webhook" 200' in log and '"GET /conversations/-" 200' in log
+    assert u not in log and "not-logged" not in log  # no conversation id, no query string
+    assert "127.0.0.1" not in log  # no client address (only the upstream status is kept)
+
+
 # ---------------------------------------------------------------- shipped files
 def _k8s_docs():
     docs = []
@@ -308,7 +321,8 @@ def test_the_shipped_nginx_config_passes_nginx_t(tmp_path):
     # deploy/nginx.conf names the compose service `rasa`, which does not resolve
     # here; point it at a loopback address and the include at this checkout.
     conf = (DEPLOY / "nginx.conf").read_text()
-    conf = conf.replace("rasa:5005", "127.0.0.1:5005").replace("/etc/nginx/b12-locations.conf", str(DEPLOY / "nginx" / "b12-locations.conf"))
+    conf = conf.replace("rasa:5005", "127.0.0.1:5005").replace("/etc/nginx/b12-locations.conf", str(DEPLOY / "nginx" / "b12-locations.conf")).replace(
+        "/etc/nginx/b12-http.conf", str(DEPLOY / "nginx" / "b12-http.conf"))
     conf = conf.replace("listen 80;", "listen 127.0.0.1:8080;").replace("/dev/stdout", str(tmp_path / "access.log"))
     conf = conf.replace("/dev/stderr", str(tmp_path / "error.log"))
     conf = f"pid {tmp_path / 'nginx.pid'};\n" + conf

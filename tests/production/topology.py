@@ -36,6 +36,7 @@ from tests.integration.servers import BIN, ROOT, free_port, wait_for
 
 ENDPOINTS = ROOT / "deploy" / "endpoints.yml"
 NGINX_LOCATIONS = ROOT / "deploy" / "nginx" / "b12-locations.conf"
+NGINX_HTTP = ROOT / "deploy" / "nginx" / "b12-http.conf"
 MODEL = ROOT / "models" / "b12.tar.gz"
 SECURE_ACTION_SERVER = ROOT / "actions" / "server.py"
 
@@ -313,16 +314,13 @@ pid {self.workdir / 'nginx.pid'};
 error_log {self.workdir / 'nginx-error.log'} warn;
 events {{ worker_connections 4096; }}
 http {{
-    access_log {self.workdir / 'nginx-access.log'};
+    include {NGINX_HTTP};
+    access_log {self.workdir / 'nginx-access.log'} b12_private;
     client_body_temp_path {tmp}/body;
     proxy_temp_path {tmp}/proxy;
     fastcgi_temp_path {tmp}/fastcgi;
     uwsgi_temp_path {tmp}/uwsgi;
     scgi_temp_path {tmp}/scgi;
-    map $http_upgrade $connection_upgrade {{
-        default upgrade;
-        ''      close;
-    }}
     upstream rasa_rest {{
         least_conn;
 {servers}
