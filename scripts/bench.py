@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scripts.measure_latency import ANSWERS, OPENINGS, percentile  # noqa: E402
+from scripts.procstat import process_tree, rss_kb  # noqa: E402
 from tests.integration.servers import Servers, free_port, wait_for  # noqa: E402
 
 RASA = str(Path(sys.executable).parent / "rasa")
@@ -42,27 +43,7 @@ CONVERSATIONS = {1: 6, 10: 40, 50: 100}
 
 
 def rss_mb(pids: List[int]) -> float:
-    total = 0
-    for pid in pids:
-        for child in _tree(pid):
-            try:
-                for line in Path(f"/proc/{child}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-            except OSError:
-                pass
-    return round(total / 1024, 1)
-
-
-def _tree(pid: int) -> List[int]:
-    out = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        children = []
-    for c in children:
-        out += _tree(int(c))
-    return out
+    return round(sum(rss_kb(child) for pid in pids for child in process_tree(pid)) / 1024, 1)
 
 
 async def conversation(session, base: str, sender: str, script: List[str], ours: bool, timings: List[float], errors: List[str]) -> None:

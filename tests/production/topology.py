@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from scripts.procstat import cpu_seconds, process_tree, rss_kb
 from tests.integration.servers import BIN, ROOT, free_port, wait_for
 
 ENDPOINTS = ROOT / "deploy" / "endpoints.yml"
@@ -402,7 +403,7 @@ http {{
         out: Dict[str, List[int]] = {}
         for p in [self.nginx, self.actions, *self.rasa]:
             if p is not None and p.alive:
-                out[p.name] = _tree(p.proc.pid)
+                out[p.name] = process_tree(p.proc.pid)
         return out
 
     def store_pids(self) -> Dict[str, List[int]]:
@@ -420,42 +421,13 @@ http {{
         return out
 
     def rss_mb(self) -> Dict[str, float]:
-        return {name: round(sum(_rss_kb(pid) for pid in pids) / 1024, 1) for name, pids in self.pids().items()}
+        return {name: round(sum(rss_kb(pid) for pid in pids) / 1024, 1) for name, pids in self.pids().items()}
 
     def cpu_seconds(self, stores: bool = False) -> Dict[str, float]:
         """CPU time (user + system) used so far by each role's processes
         (with ``stores``, also the PostgreSQL backends and Redis)."""
         pids = {**self.pids(), **(self.store_pids() if stores else {})}
-        return {name: round(sum(_cpu_s(pid) for pid in group), 2) for name, group in pids.items()}
-
-
-def _tree(pid: int) -> List[int]:
-    out = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        children = []
-    for c in children:
-        out += _tree(int(c))
-    return out
-
-
-def _rss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _cpu_s(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return 0.0
+        return {name: round(sum(cpu_seconds(pid) for pid in group), 2) for name, group in pids.items()}
 
 
 def machine_cpu() -> tuple:
