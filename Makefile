@@ -100,7 +100,6 @@ test: setup               ## every test
 	$(MAKE) --no-print-directory production
 	$(PY) scripts/soak.py --minutes 1 --out reports/soak-short.json
 	$(MAKE) --no-print-directory security
-	$(PY) scripts/measure_latency.py --check
 
 clean:
 	rm -rf models build results reports .stamps logs rasa.db widget/dist widget/node_modules tests/browser/screenshots

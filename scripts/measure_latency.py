@@ -1,12 +1,14 @@
 """Per-turn latency through REST, one conversation at a time, on the real servers.
 
-Usage: python scripts/measure_latency.py [--conversations 20] [--train] [--check]
+Usage: python scripts/measure_latency.py [--conversations 20] [--train]
 
 Starts the action server and Rasa (own ports, own SQLite tracker store), runs
 full scripted interviews one after another (typed text and button payloads),
 and reports p50/p95/p99 per-turn latency, server start-up time to the first
-answer and, with --train, the time of a full `rasa train`. --check fails when
-p50 exceeds the 60 ms target (or --max-p50). Results: reports/latency.json.
+answer and, with --train, the time of a full `rasa train`. It is a report, never a
+gate: an absolute time depends on the machine, so speed goals live in
+scripts/bench.py as ratios against a stock assistant measured in the same run.
+Results: reports/latency.json.
 """
 from __future__ import annotations
 
@@ -68,8 +70,6 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--conversations", type=int, default=20)
     parser.add_argument("--train", action="store_true", help="also time a full training run")
-    parser.add_argument("--check", action="store_true")
-    parser.add_argument("--max-p50", type=float, default=60.0)
     args = parser.parse_args()
 
     report = {}
@@ -100,17 +100,13 @@ def main() -> int:
             "p95_ms": round(percentile(timings, 95), 1),
             "p99_ms": round(percentile(timings, 99), 1),
             "mean_ms": round(statistics.mean(timings), 1),
-            "target_p50_ms": 60,
         }
     )
     out = ROOT / "reports" / "latency.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
-    if args.check and report["p50_ms"] > args.max_p50:
-        print(f"LATENCY TARGET MISSED: p50 {report['p50_ms']} ms > {args.max_p50} ms")
-        return 1
-    print(f"latency: p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms over {report['turns']} turns (target p50 <= 60 ms)")
+    print(f"latency: p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms over {report['turns']} turns (a report, not a gate)")
     return 0
 
 

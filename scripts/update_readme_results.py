@@ -115,15 +115,15 @@ def main() -> int:
         parts += [
             "**Speed** (`make latency`; REST, one conversation at a time, full scripted interviews on the real servers with the SQLite tracker store):",
             "",
-            "| what | figure | target |",
-            "|---|---|---|",
-            f"| per-turn latency p50 / p95 / p99 | {r['p50_ms']} / {r['p95_ms']} / {r['p99_ms']} ms over {r['turns']} turns | p50 <= 60 ms |",
-            f"| server start to first answer | {r['startup_to_first_answer_seconds']} s | |",
+            "| what | figure (this machine; a report, not a gate) |",
+            "|---|---|",
+            f"| per-turn latency p50 / p95 / p99 | {r['p50_ms']} / {r['p95_ms']} / {r['p99_ms']} ms over {r['turns']} turns |",
+            f"| server start to first answer | {r['startup_to_first_answer_seconds']} s |",
         ]
         if "training_seconds" in r:
-            parts.append(f"| full training (`rasa train --force`) | {r['training_seconds']} s | < 180 s |")
+            parts.append(f"| full training (`rasa train --force`) | {r['training_seconds']} s |")
         if "make_test_seconds" in r:
-            parts.append(f"| `make test` (already set up) | {r['make_test_seconds']} s | < 1200 s |")
+            parts.append(f"| `make test` (already set up) | {r['make_test_seconds']} s |")
         parts.append("")
     block = "\n".join([START] + parts + [END])
     if START in text and END in text:

@@ -16,7 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from storage.tracker_store import CONNECT_TIMEOUT_SECONDS, SAVE_RETRY_SECONDS
 from tests.production.topology import Topology, texts
+
+# Liveness bounds derived from the configured timeouts, not speed targets: during an
+# outage a person must be told "try again" instead of waiting on a hung request. The
+# margins are generous so that a slow machine passes (issue: no absolute timing gates).
+OUTAGE_REPLY_BOUND_S = CONNECT_TIMEOUT_SECONDS + 7
+TURN_UNDER_OUTAGE_BOUND_S = SAVE_RETRY_SECONDS + CONNECT_TIMEOUT_SECONDS + 14
 
 PG_VERSION = sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1] if Path("/etc/postgresql").is_dir() else None
 REDIS_START = [
@@ -123,7 +130,7 @@ def test_postgres_down_answers_try_again_and_recovers_without_a_restart(topo):
             for who in (u, fresh):  # a conversation under way, and a new one
                 status, body, took = timed_post(topo, base, who, "/deny", probe=f"down-{base}-{who}")
                 assert retry_later(status, body), (base, status, body)
-                assert took < 5, took
+                assert took < OUTAGE_REPLY_BOUND_S, took
                 # not treated as the start of a new conversation (Rasa's own fail-safe store would)
                 assert "safety check" not in texts(body if isinstance(body, list) else []).lower()
     # back by itself: the next message is answered normally and everything answered is stored
@@ -175,7 +182,7 @@ def test_postgres_restart_under_load_loses_no_answered_turn(topo):
     assert results
     failed = [(p, s, b) for (_, p, s, b, _) in results if not (normal(s, b) or retry_later(s, b))]
     assert not failed, failed[:3]
-    assert max(r[4] for r in results) < 15
+    assert max(r[4] for r in results) < TURN_UNDER_OUTAGE_BOUND_S
     tried_later = [r for r in results if retry_later(r[2], r[3])]
     assert tried_later, "the outage was not noticed: the test did not test anything"
     users = sorted({r[0] for r in results})
@@ -196,7 +203,7 @@ def test_redis_down_answers_try_again_and_recovers_without_a_restart(topo):
         for base in (topo.nginx_base, topo.rasa[0].base, topo.rasa[1].base):
             status, body, took = timed_post(topo, base, u, "/deny", probe="down")
             assert retry_later(status, body), (base, status, body)
-            assert took < 5, took
+            assert took < OUTAGE_REPLY_BOUND_S, took
     status, body, _ = timed_post(topo, topo.nginx_base, u, "/deny", probe="after")
     assert normal(status, body), (status, body)
     # turns answered "try again" were not handled (no lock, no turn); the normal one was

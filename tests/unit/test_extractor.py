@@ -9,8 +9,6 @@ scope, questions, corrections, typo repair) as much as the lexicon.
 """
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from actions.clinical.facts import Status
@@ -274,17 +272,3 @@ def test_rambling_message_finds_every_code(extractor):
     )
     present = set(extractor.extract(message).codes(P))
     assert {"RK_AGE_OLDER", "RK_DIET_LOW_B12", "RK_MED_ACID", "SX_PARAESTHESIA", "SX_FATIGUE", "SX_COGNITIVE"} <= present
-
-
-def test_forty_word_message_is_extracted_quickly(extractor):
-    message = (
-        "long story but im 66, vegetarian since the 80s, on omeprazole for years, and lately my feet "
-        "tingle and im always shattered, my mum says i look pale and i keep tripping over things when "
-        "i walk the dog in the evening"
-    )
-    extractor.extract(message)
-    start = time.perf_counter()
-    for _ in range(20):
-        extractor.extract(message)
-    per_message_ms = (time.perf_counter() - start) / 20 * 1000
-    assert per_message_ms < 50  # ~6 ms on a developer machine; generous for slow CI
