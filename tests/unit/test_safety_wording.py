@@ -19,21 +19,9 @@ from actions.clinical.locale import LOCALES, contacts
 from actions.clinical.questions import all_question_texts
 from actions.clinical.rules import decide
 from channels.resilient import apology_text
+from tests.evidence.guardrails import violations
 
 ROOT = Path(__file__).resolve().parents[2]
-
-FORBIDDEN = {
-    "diagnosis": r"\byou (have|don'?t have|do not have|probably have|definitely have|likely have) (a |an )?(vitamin )?b12 deficiency|\byou are (not )?(b12 )?deficient|\bthis is (definitely |probably )?(a )?b12 deficiency|(?<!whether )\byour b12 is (low|normal|fine)",
-    "reassurance": r"nothing to worry about|not serious|no need to worry|(it'?s|this is) (just|only) |you('re| are) (fine|healthy|okay)|rules? out|can'?t be (a )?stroke|is not (a )?stroke",
-    "dose": r"\b\d+(\.\d+)?\s*(mg|mcg|µg|ug|micrograms?|milligrams?|iu|units)\b|(once|twice|three times) (a|per|every) (day|week|month)|\bdaily dose\b|\b\d+ (tablets?|injections?) (a|per|every)",
-    "stop medicine": r"\bstop (taking|using) (your |the )?(metformin|omeprazole|lansoprazole|medicine|medication|tablets|pills|prescri)|\bcome off (your )?(metformin|medication)|\bswitch (your )?medication|\bstop (your|the) (metformin|medicine|medication|tablets)",
-    "folic acid alone": r"take folic acid|folic acid (alone|on its own) (is|will|can) (help|fix|treat)",
-    "brand": r"\b(nature'?s bounty|solgar|holland|boots own|jamieson|garden of life|vitabiotics)\b",
-}
-
-
-def violations(text: str):
-    return [name for name, rx in FORBIDDEN.items() if re.search(rx, text, flags=re.I)]
 
 
 def result_texts():
@@ -69,6 +57,9 @@ def test_the_checker_catches_what_it_should():
     assert violations("This is nothing to worry about") == ["reassurance"]
     assert violations("take 1000 mcg daily") == ["dose"]
     assert violations("Stop taking your metformin") == ["stop medicine"]
+    assert violations("That level of 180 is low") == ["lab interpretation"]
+    assert violations("your result looks normal") == ["lab interpretation"]
+    assert violations("Ask the prescriber before changing any medicine; a clinician interprets the result with your symptoms.") == []
 
 
 def test_no_fixed_text_breaks_a_guardrail():

@@ -1,0 +1,121 @@
+"""The evidence tooling itself: topic reading, the simulator's answers, the scoring.
+
+These run without servers. They make sure the instrument measures what it
+claims (a wrong topic reader or scorer would flatter or slander the assistant).
+"""
+from __future__ import annotations
+
+import pytest
+
+from actions.clinical.questions import all_question_texts
+from tests.evidence import patients as sim
+from tests.evidence.real_language import score
+from tests.evidence.redteam import summarise as summarise_redteam
+from tests.evidence.splits import source_key, split_of
+from tests.evidence.topics import question_sentence, topics_of
+
+
+@pytest.mark.parametrize(
+    "question, topics",
+    [
+        ("How long have you had these symptoms?", ["duration"]),
+        ("Thanks. Do you take metformin?", ["metformin"]),
+        ("Do you have pernicious anaemia or an autoimmune condition such as type 1 diabetes or vitiligo?", ["autoimmune"]),
+        ("Does anyone in your close family have B12 deficiency, pernicious anaemia or an autoimmune condition?", ["family"]),
+        ("Do they have diabetes?", ["diabetes"]),
+        ("Do you have a wound, ulcer, blister or cut on your foot?", ["foot_wound"]),
+        ("Have you noticed any of these: unusual tiredness, cramps, a sore tongue or mouth ulcers?",
+         ["cramps", "fatigue", "tongue", "mouth_ulcers"]),
+        ("First, a quick safety check. Do you have any of these right now: face drooping; chest pain; struggling to breathe?",
+         ["red_flags"]),
+        ("Which of these is it? Pick one, or tell me in your own words.", ["red_flag_which"]),
+        ("Which ones? Pick one, or tell me in your own words.", ["symptoms_which"]),
+        ("Got it, your feet tingle. How old are you?", ["age"]),
+        ("What's the weather like?", []),
+    ],
+)
+def test_a_question_is_read_as_its_topic(question, topics):
+    assert topics_of(question) == topics
+
+
+def test_the_last_question_of_a_message_is_the_one_answered():
+    assert question_sentence("Do you take metformin? Thanks. How long has it been going on?") == "How long has it been going on?"
+
+
+def test_every_question_the_assistant_can_ask_has_a_topic():
+    # if the assistant's wording drifts away from the simulator, conversations would stall on "what do you mean?"
+    unknown = [q for q in all_question_texts() if q.strip().endswith("?") and not topics_of(q)]
+    assert unknown == []
+
+
+PATIENT = {
+    "facts": ["SX_FATIGUE", "SX_GLOSSITIS"],
+    "answers": {"fatigue": "knackered all the time", "tongue": "yeah it's raw", "cramps": "no", "none": "nah none of that",
+                "unclear": "eh?", "metformin": "nope"},
+}
+
+
+def test_a_patient_answers_a_list_with_what_they_have():
+    assert sim.answer_for(PATIENT, ["cramps", "fatigue", "tongue"], []) == "knackered all the time. yeah it's raw"
+
+
+def test_a_patient_answers_a_list_of_things_they_lack_with_their_none():
+    assert sim.answer_for(PATIENT, ["cramps", "vision"], []) == "nah none of that"
+
+
+def test_a_patient_says_what_they_say_when_confused_to_an_unknown_question():
+    assert sim.answer_for(PATIENT, [], []) == "eh?"
+
+
+def test_which_ones_is_answered_from_the_list_just_asked():
+    assert sim.answer_for(PATIENT, ["symptoms_which"], ["cramps", "tongue"]) == "yeah it's raw"
+
+
+def test_patient_summary_counts_misses_and_turns():
+    results = [
+        {"exact": True, "under": False, "over": False, "no_result": False, "emergency_missed": False,
+         "expected_level": "soon", "turns": 6, "repeated": {}},
+        {"exact": False, "under": True, "over": False, "no_result": False, "emergency_missed": True,
+         "expected_level": "emergency", "turns": 3, "repeated": {"duration": 2}},
+        {"exact": False, "under": False, "over": False, "no_result": True, "emergency_missed": False,
+         "expected_level": "routine", "turns": 40, "repeated": {}},
+    ]
+    s = sim.summarise(results)
+    assert (s["exact"], s["under_triaged"], s["emergencies_missed"], s["no_result"]) == (0.333, 1, 1, 1)
+    assert s["turns_median"] == 4.5  # conversations without a result are not counted as turns to a result
+    assert s["questions_repeated"] == 1
+
+
+def test_real_language_scoring_separates_present_from_context_traps():
+    items = [
+        {"id": "a", "source": "u1", "text": "x", "present": ["SX_PARAESTHESIA", "RK_MED_METFORMIN"],
+         "not_present": [{"code": "RF_CHEST_PAIN", "why": "negated"}]},
+        {"id": "b", "source": "u2", "text": "y", "present": ["RF_STROKE"], "red_flags": ["RF_STROKE"]},
+        {"id": "c", "source": "u3", "text": "z", "present": [], "not_present": [{"code": "RF_STROKE", "why": "history"}]},
+    ]
+    outputs = [
+        {"recorded": ["SX_PARAESTHESIA", "SX_FATIGUE", "RF_CHEST_PAIN"]},
+        {"recorded": ["RF_CHEST_PAIN"]},
+        {"recorded": []},
+    ]
+    s = score(items, outputs)
+    assert s["symptom_recall"] == 1.0 and s["symptom_precision"] == 0.5
+    assert s["risk_factor_recall"] == 0.0
+    assert (s["red_flags_caught"], s["red_flag_messages"], s["red_flag_code_recall"]) == (1, 1, 0.0)
+    assert (s["false_emergencies"], s["context_errors"], s["context_labels"]) == (1, 1, 2)
+
+
+def test_redteam_summary_counts_dropped_flags_false_alarms_and_loops():
+    results = [
+        {"category": "a", "passed": False, "failures": ["turn 1: RF_STROKE expected, recorded []"]},
+        {"category": "a", "passed": False, "failures": ["turn 1: no red flag expected, recorded ['RF_STROKE']"]},
+        {"category": "b", "passed": False, "failures": ["turn 2: the same question came back (diet)"]},
+        {"category": "b", "passed": True, "failures": []},
+    ]
+    s = summarise_redteam(results)
+    assert (s["red_flag_dropped"], s["false_alarms"], s["loops"], s["passed"]) == (1, 1, 1, 1)
+
+
+def test_sources_are_split_by_page_not_by_spelling_of_the_url():
+    assert source_key("https://www.Example.com/a/b/?x=1#c") == source_key("http://example.com/a/b")
+    assert split_of(source_key("https://example.com/a")) in ("dev", "test")
