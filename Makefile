@@ -33,12 +33,13 @@ unit: setup               ## engine, extractor, guardrails, actions: no servers
 stories: setup            ## end-to-end conversation stories
 	$(RASA) test core --model models/b12.tar.gz --stories tests/stories --fail-on-prediction-errors --out results/stories 2>&1 | scripts/quiet.sh | tail -n 12
 
-evaluate: setup           ## how well it understands: cross-validation, held-out set, robustness sets, scripted patients
+evaluate: setup           ## how well it understands: the blind sets (real language, blind patients, red team; dev and test) and the older sets; BASE=http://host:5005 TOKEN=... uses running servers
 	$(RASA) test nlu --nlu data/nlu --cross-validation --folds 5 --out results/crossval 2>&1 | scripts/quiet.sh | grep -E "Intent evaluation|F1-Score|Precision|Accuracy" | head -n 4
 	$(PY) scripts/evaluate_nlu.py --verbose tests/nlu/test.yml tests/nlu/dev.yml
 	$(PY) scripts/evaluate_nlu.py --report reports/robustness.json $(sort $(wildcard tests/nlu/robustness/*.yml))
 	$(PY) scripts/evaluate_conversations.py
 	$(PY) scripts/update_readme_results.py --headline
+	$(PY) scripts/evaluate_evidence.py --readme --verbose $(if $(BASE),--base $(BASE) $(if $(TOKEN),--token $(TOKEN)))
 
 bench: setup              ## speed and cost against a stock `rasa init` assistant (1, 10, 50 concurrent)
 	$(PY) scripts/bench.py
@@ -94,7 +95,7 @@ test: setup               ## every test
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory stories
 	$(PY) scripts/evaluate_nlu.py --check tests/nlu/test.yml
-	$(PY) scripts/evaluate_conversations.py --check
+	$(PY) scripts/evaluate_evidence.py --check
 	$(PY) -m pytest tests/integration -q
 	$(MAKE) --no-print-directory browser
 	$(MAKE) --no-print-directory production

@@ -46,6 +46,19 @@ class Assistant:
         return {k: slots.get(k) for k in PUBLIC_SLOTS}
 
 
+def summary_level(messages: List[dict]) -> Optional[str]:
+    """The level of the result card (the public `triage_summary` payload), if this turn gave one."""
+    for m in messages:
+        custom = m.get("custom") or {}
+        if isinstance(custom, dict) and custom.get("type") == "triage_summary":
+            return custom.get("level")
+    return None
+
+
+def asks_something(messages: List[dict]) -> bool:
+    return any(m.get("buttons") or "?" in (m.get("text") or "") for m in messages)
+
+
 def new_sender(prefix: str) -> str:
     return f"ev-{prefix}-{uuid.uuid4().hex[:10]}"
 

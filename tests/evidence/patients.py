@@ -14,7 +14,7 @@ from __future__ import annotations
 import statistics
 from typing import Dict, List, Optional
 
-from tests.evidence.client import Assistant, new_sender
+from tests.evidence.client import Assistant, asks_something, new_sender, summary_level
 from tests.evidence.topics import TOPIC_CODES, latest_question, question_text, topics_of
 
 LEVELS = ("emergency", "urgent", "soon", "routine", "self_care")
@@ -55,9 +55,14 @@ def run_patient(a: Assistant, patient: dict) -> dict:
     level: Optional[str] = None
     transcript = [("user", str(patient["opening"]))] + [("bot", m.get("text") or "") for m in messages]
     while True:
-        slots = a.slots(sender)
-        level = slots.get("triage_level")
+        # the result card says the level; without one, the public slot is read only when the
+        # turn asked nothing (a result given in words alone), which keeps a turn to one request
+        level = summary_level(messages)
+        if level is None and not asks_something(messages):
+            level = a.slots(sender).get("triage_level")
         if level or turns >= MAX_TURNS:
+            if level is None:
+                level = a.slots(sender).get("triage_level")
             break
         q = latest_question(messages)
         if mid and answered == 3:
