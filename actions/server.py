@@ -29,7 +29,6 @@ import argparse
 import hmac
 import ipaddress
 import logging
-import os
 import sys
 from typing import Optional
 
@@ -37,6 +36,8 @@ from rasa_sdk import utils
 from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
 from sanic.request import Request
+
+import settings
 
 logger = logging.getLogger("actions.server")
 
@@ -89,10 +90,15 @@ def build_app(actions_package: str = "actions", token: Optional[str] = None) -> 
 
 def main(argv: Optional[list] = None) -> int:
     parser = argparse.ArgumentParser(description="the B12 assistant's action server (rasa_sdk), bound and token-checked")
-    parser.add_argument("--host", default=os.environ.get("ACTION_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", "5055")))
+    try:
+        config = settings.get()
+    except settings.SettingsError as e:
+        print(f"ERROR: {e}", file=sys.stderr)
+        return 2
+    parser.add_argument("--host", default=config.action_host)
+    parser.add_argument("--port", type=int, default=config.action_port)
     parser.add_argument("--actions", default="actions")
-    parser.add_argument("--loglevel", default=os.environ.get("LOG_LEVEL_ACTIONS", "INFO"))
+    parser.add_argument("--loglevel", default=config.log_level_actions)
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=args.loglevel, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
@@ -101,7 +107,7 @@ def main(argv: Optional[list] = None) -> int:
 
     install_log_privacy()
 
-    token = os.environ.get("ACTION_SERVER_TOKEN") or None
+    token = config.action_server_token
     if not token:
         if not is_loopback(args.host):
             print(

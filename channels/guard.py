@@ -18,10 +18,11 @@ Settings come from the environment, read when the server starts (see
 """
 from __future__ import annotations
 
+import settings
+
 import ipaddress
 import json
 import math
-import os
 import time
 import unicodedata
 from collections import OrderedDict
@@ -40,14 +41,6 @@ TRUNCATED = (
 )
 
 
-def _int_env(name: str, default: int) -> int:
-    raw = (os.environ.get(name) or "").strip()
-    try:
-        return max(0, int(raw)) if raw else default
-    except ValueError:
-        return default
-
-
 @dataclass(frozen=True)
 class Settings:
     max_message_chars: int = 5000
@@ -61,15 +54,16 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> "Settings":
+        """This process's limits, from the settings module (validated at start)."""
         d = cls()
-        exempt = os.environ.get("RATE_LIMIT_EXEMPT_IPS")
+        config = settings.get()
         return cls(
-            max_message_chars=_int_env("MAX_MESSAGE_CHARS", d.max_message_chars),
-            sender_per_minute=_int_env("RATE_LIMIT_PER_SENDER", d.sender_per_minute),
-            sender_burst=_int_env("RATE_LIMIT_SENDER_BURST", d.sender_burst),
-            ip_per_minute=_int_env("RATE_LIMIT_PER_IP", d.ip_per_minute),
-            ip_burst=_int_env("RATE_LIMIT_IP_BURST", d.ip_burst),
-            exempt_ips=d.exempt_ips if exempt is None else tuple(x.strip() for x in exempt.replace(",", " ").split() if x.strip()),
+            max_message_chars=config.max_message_chars,
+            sender_per_minute=config.rate_limit_per_sender,
+            sender_burst=config.rate_limit_sender_burst,
+            ip_per_minute=config.rate_limit_per_ip,
+            ip_burst=config.rate_limit_ip_burst,
+            exempt_ips=config.exempt_ips(d.exempt_ips),
         )
 
 
@@ -261,8 +255,7 @@ def install_app_settings(app: Any) -> None:
     if getattr(app.ctx, "b12_guard_installed", False):
         return
     app.ctx.b12_guard_installed = True
-    if "SANIC_REQUEST_MAX_SIZE" not in os.environ:
-        app.config.REQUEST_MAX_SIZE = DEFAULT_MAX_BODY_BYTES
+    app.config.REQUEST_MAX_SIZE = settings.get().sanic_request_max_size or DEFAULT_MAX_BODY_BYTES
     from channels.log_privacy import install as install_log_privacy
 
     install_log_privacy()

@@ -23,8 +23,9 @@ imports: the action server uses it too.
 """
 from __future__ import annotations
 
+import settings
+
 import logging
-import os
 import re
 from typing import List
 
@@ -63,7 +64,7 @@ class PrivacyFilter(logging.Filter):
         return True
 
 
-_FULL_TRACEBACKS = (os.environ.get("LOG_FULL_TRACEBACKS") or "").lower() in ("1", "true", "yes")
+_FULL_TRACEBACKS = settings.get().log_full_tracebacks
 _FILTER = PrivacyFilter()
 
 

@@ -17,9 +17,10 @@ pure function, unit tested in ``tests/unit/test_messaging_format.py``.
 """
 from __future__ import annotations
 
+import settings
+
 import hashlib
 import logging
-import os
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -52,8 +53,7 @@ def setting(credentials: Optional[Mapping[str, Any]], key: str, env_name: str, d
     value = creds.get(key)
     if value not in (None, ""):
         return str(value).strip()
-    value = os.environ.get(str(creds.get(f"{key}_env") or env_name), "").strip()
-    return value or default
+    return settings.environment_value(str(creds.get(f"{key}_env") or env_name)) or default
 
 
 # ------------------------------------------------------------------ splitting

@@ -25,10 +25,11 @@ Redis, Mongo and in-memory stores delete the conversation's record.
 """
 from __future__ import annotations
 
+import settings
+
 import asyncio
 import hmac
 import logging
-import os
 import time
 from urllib.parse import unquote
 from typing import Any, Awaitable, Callable, Iterable, List, Optional, Text
@@ -49,19 +50,11 @@ DAY = 86400.0
 
 
 def retention_days() -> float:
-    raw = (os.environ.get("CONVERSATION_RETENTION_DAYS") or "").strip()
-    try:
-        return max(0.0, float(raw)) if raw else DEFAULT_RETENTION_DAYS
-    except ValueError:
-        return DEFAULT_RETENTION_DAYS
+    return settings.get().conversation_retention_days
 
 
 def sweep_seconds() -> float:
-    raw = (os.environ.get("RETENTION_SWEEP_SECONDS") or "").strip()
-    try:
-        return max(1.0, float(raw)) if raw else DEFAULT_SWEEP_SECONDS
-    except ValueError:
-        return DEFAULT_SWEEP_SECONDS
+    return settings.get().retention_sweep_seconds
 
 
 # ------------------------------------------------------------------ the stores behind Rasa's wrappers
@@ -178,7 +171,8 @@ async def erase_older_than(store: Any, lock_store: Any, days: float, now: Option
 
 # ------------------------------------------------------------------ the API
 def api_token() -> Optional[str]:
-    return os.environ.get("PRIVACY_API_TOKEN") or os.environ.get("RASA_TOKEN") or None
+    config = settings.get()
+    return config.privacy_api_token or config.rasa_token
 
 
 def _presented(request: Request) -> Optional[str]:

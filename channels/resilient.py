@@ -14,10 +14,11 @@ logs failures without the message text (Rasa's logs the text).
 """
 from __future__ import annotations
 
+import settings
+
 import asyncio
 import json
 import logging
-import os
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
@@ -329,10 +330,7 @@ def cors_origins() -> Optional[List[str]]:
 
     None when unset or ``*``: socket.io then checks no origin, as before.
     """
-    raw = (os.environ.get("CORS_ORIGINS") or "").replace(",", " ").split()
-    if not raw or "*" in raw:
-        return None
-    return raw
+    return settings.get().cors_origin_list()
 
 
 INVALID_SOCKET_MESSAGE = "Sorry, I could not read that message. Please type your answer as text."

@@ -21,6 +21,8 @@ this project's model (run, shell, test).
 """
 from __future__ import annotations
 
+import settings
+
 import os
 from pathlib import Path
 from typing import Any, Optional
@@ -34,19 +36,14 @@ TOKEN_FILE = Path(__file__).resolve().parents[1] / "logs" / "action-server.token
 
 
 def action_timeout() -> float:
-    """Seconds from ``ACTION_TIMEOUT``; the default for unset or unreadable values."""
-    raw = (os.environ.get("ACTION_TIMEOUT") or "").strip()
-    try:
-        value = float(raw) if raw else DEFAULT_ACTION_TIMEOUT
-    except ValueError:
-        return DEFAULT_ACTION_TIMEOUT
-    return value if value > 0 else DEFAULT_ACTION_TIMEOUT
+    """Seconds from ``ACTION_TIMEOUT`` (validated by the settings module)."""
+    return settings.get().action_timeout
 
 
 def action_server_token() -> Optional[str]:
     """``ACTION_SERVER_TOKEN``; when unset (not merely empty), the one ``make run`` keeps."""
-    if "ACTION_SERVER_TOKEN" in os.environ:
-        return os.environ["ACTION_SERVER_TOKEN"].strip() or None
+    if "ACTION_SERVER_TOKEN" in os.environ:  # set but empty means "no token", not "use the file"
+        return settings.get().action_server_token
     try:
         return TOKEN_FILE.read_text().strip() or None
     except OSError:
@@ -76,7 +73,7 @@ _original_init = RemoteAction.__init__
 
 
 def _init(self: RemoteAction, name: str, action_endpoint: Optional[EndpointConfig], *args: Any, **kwargs: Any) -> None:
-    _original_init(self, name, with_token(action_endpoint, action_server_token(), os.environ.get("ACTION_SERVER_URL") or None), *args, **kwargs)
+    _original_init(self, name, with_token(action_endpoint, action_server_token(), settings.get().action_server_url), *args, **kwargs)
 
 
 # RemoteAction.run reads this module global at call time

@@ -9,6 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+# every setting is checked once, before anything starts: a bad value names the variable and what it accepts
+.venv/bin/python -m settings --check >/dev/null
 RASA_PORT="${RASA_PORT:-5005}"
 ACTION_PORT="${ACTION_PORT:-5055}"
 RASA_HOST="${RASA_HOST:-127.0.0.1}"

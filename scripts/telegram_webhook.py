@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import Any, Dict
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import settings  # noqa: E402
 
 WEBHOOK_PATH = "/webhooks/telegram/webhook"
 SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
@@ -33,10 +36,11 @@ def webhook_url(public: str) -> str:
 
 
 def call(method: str, body: Dict[str, Any]) -> Dict[str, Any]:
-    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    config = settings.get()
+    token = (config.telegram_bot_token or "").strip()
     if not token:
         sys.exit("TELEGRAM_BOT_TOKEN is not set (the token BotFather gave you)")
-    base = (os.environ.get("TELEGRAM_API_BASE") or "https://api.telegram.org").rstrip("/")
+    base = config.telegram_api_base.rstrip("/")
     request = urllib.request.Request(
         f"{base}/bot{token}/{method}", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
     )
@@ -64,7 +68,7 @@ def main(argv: Any = None) -> int:
         url = webhook_url(args.public_url)
         if not url.startswith("https://"):
             sys.exit(f"Telegram only calls https:// webhooks; got {url}")
-        secret = os.environ.get("TELEGRAM_SECRET_TOKEN", "").strip()
+        secret = (settings.get().telegram_secret_token or "").strip()
         if not SECRET_PATTERN.fullmatch(secret):
             sys.exit(
                 "TELEGRAM_SECRET_TOKEN must be set to 1-256 characters A-Z, a-z, 0-9, _ or - "

@@ -23,9 +23,10 @@ database should not cost the turn.
 """
 from __future__ import annotations
 
+import settings
+
 import asyncio
 import logging
-import os
 import time
 from typing import Any, Optional
 
@@ -38,9 +39,9 @@ from sqlalchemy import event, exc
 logger = logging.getLogger(__name__)
 
 # Seconds a failed write keeps retrying before the turn is given up.
-SAVE_RETRY_SECONDS = float(os.environ.get("TRACKER_STORE_SAVE_RETRY_SECONDS", "8"))
+SAVE_RETRY_SECONDS = settings.get().tracker_store_save_retry_seconds
 # Seconds to wait for a PostgreSQL connection (and for a free one in the pool).
-CONNECT_TIMEOUT_SECONDS = int(os.environ.get("TRACKER_STORE_CONNECT_TIMEOUT_SECONDS", "3"))
+CONNECT_TIMEOUT_SECONDS = settings.get().tracker_store_connect_timeout_seconds
 
 # Errors that mean "the database cannot be reached or lost the connection",
 # as opposed to a bug in a query.

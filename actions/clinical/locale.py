@@ -5,7 +5,6 @@ conversation can carry its own (the web widget sends it as metadata).
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Dict, Optional
 
@@ -48,8 +47,9 @@ LOCALES: Dict[str, Contacts] = {
 
 
 def default_locale() -> str:
-    code = (os.environ.get("B12_LOCALE") or "uk").lower()
-    return code if code in LOCALES else "uk"
+    import settings  # the deployment's default; validated when the process starts
+
+    return settings.get().b12_locale
 
 
 def contacts(code: Optional[str] = None) -> Contacts:

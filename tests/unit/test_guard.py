@@ -2,6 +2,7 @@
 (channels/resilient.py), the action-endpoint patch (components/action_endpoint.py)
 and the log filter (channels/log_privacy.py): pure parts, no servers."""
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +26,9 @@ class Clock:
 
     def __call__(self) -> float:
         return self.t
+
+
+ROOT_DIR = Path(__file__).resolve().parents[2]
 
 
 def test_a_person_typing_is_never_limited():
@@ -67,9 +71,22 @@ def test_settings_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("RATE_LIMIT_PER_SENDER", "5")
     monkeypatch.setenv("MAX_MESSAGE_CHARS", "100")
     monkeypatch.setenv("RATE_LIMIT_EXEMPT_IPS", "")
-    monkeypatch.setenv("RATE_LIMIT_PER_IP", "nonsense")
+    import settings
+
+    settings.reload()
     s = Settings.from_env()
     assert (s.sender_per_minute, s.max_message_chars, s.exempt_ips, s.ip_per_minute) == (5, 100, (), 120)
+
+
+def test_a_bad_setting_stops_the_process_with_the_variable_and_what_it_accepts(monkeypatch):
+    import settings
+
+    monkeypatch.setenv("RATE_LIMIT_PER_IP", "nonsense")
+    monkeypatch.setenv("B12_LOCALE", "fr")
+    with pytest.raises(settings.SettingsError) as e:
+        settings.reload()
+    assert "RATE_LIMIT_PER_IP='nonsense'" in str(e.value) and "a whole number >= 0" in str(e.value)
+    assert "B12_LOCALE='fr'" in str(e.value) and "uk, eu or us" in str(e.value)
 
 
 @pytest.mark.parametrize(
@@ -156,14 +173,25 @@ def test_the_action_timeout_and_token_come_from_the_environment(monkeypatch):
 
     from components.action_endpoint import DEFAULT_ACTION_TIMEOUT, action_server_token, action_timeout, with_token
 
+    import settings
+
     monkeypatch.delenv("ACTION_TIMEOUT", raising=False)
+    settings.reload()
     assert action_timeout() == DEFAULT_ACTION_TIMEOUT == 10.0
-    for raw, value in (("3", 3.0), ("0.5", 0.5), ("-1", 10.0), ("x", 10.0)):
+    for raw, value in (("3", 3.0), ("0.5", 0.5)):
         monkeypatch.setenv("ACTION_TIMEOUT", raw)
+        settings.reload()
         assert action_timeout() == value
+    for raw in ("-1", "x", "0"):
+        monkeypatch.setenv("ACTION_TIMEOUT", raw)
+        with pytest.raises(settings.SettingsError, match="ACTION_TIMEOUT"):
+            settings.reload()
+    monkeypatch.setenv("ACTION_TIMEOUT", "3")
     monkeypatch.setenv("ACTION_SERVER_TOKEN", "")
+    settings.reload()
     assert action_server_token() is None
     monkeypatch.setenv("ACTION_SERVER_TOKEN", "s3")
+    settings.reload()
     assert action_server_token() == "s3"
     e = with_token(EndpointConfig("http://a/webhook", headers={"X": "1"}), "s3")
     assert e.headers == {"X": "1", "Authorization": "Bearer s3"} and e.url == "http://a/webhook"
@@ -214,3 +242,26 @@ def test_a_turn_the_store_could_not_save_gets_only_the_resend_apology():
     out = CollectingOutputChannel()
     asyncio.run(never_silent(fails)(UserMessage("my feet tingle", out, "s2")))
     assert len(out.messages) == 1 and "What you wrote is saved" in out.messages[0]["text"]
+
+
+def test_the_readme_settings_table_is_generated_from_the_settings_module():
+    import settings
+
+    readme = (ROOT_DIR / "README.md").read_text()
+    block = readme[readme.index(settings.README_START) + len(settings.README_START): readme.index(settings.README_END)]
+    assert block.strip() == settings.markdown_table().strip(), "run: python -m settings --readme"
+
+
+def test_every_environment_variable_the_code_reads_is_a_declared_setting():
+    import re
+
+    import settings
+
+    declared = {name.upper() for name in settings.Settings.__fields__}
+    read = set()
+    for path in list(ROOT_DIR.glob("*/*.py")) + list(ROOT_DIR.glob("*/*/*.py")) + [ROOT_DIR / "scripts" / "run.sh"]:
+        if path.parts[len(ROOT_DIR.parts)] in ("tests", ".venv", "build", "widget", "deploy"):
+            continue
+        read |= set(re.findall(r"os\.environ(?:\.get)?[\[(]\s*\"([A-Z0-9_]+)\"", path.read_text(errors="ignore")))
+    allowed_elsewhere = {"RASA_TELEMETRY_ENABLED", "TF_CPP_MIN_LOG_LEVEL", "PYTHONPATH", "SANIC_WORKERS"}
+    assert read - declared - allowed_elsewhere == set()
