@@ -22,7 +22,7 @@ spacy:
 	$(PY) -m clinical_nlu.pipeline
 
 shell: setup              ## chat in the terminal (the action server must run: `make run` elsewhere)
-	$(RASA) shell --model models/b12.tar.gz
+	$(PY) -m rasa_cli shell --model models/b12.tar.gz
 
 validate: setup           ## Rasa's own data and domain checks
 	$(RASA) data validate --fail-on-warnings 2>&1 | scripts/quiet.sh

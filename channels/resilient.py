@@ -14,8 +14,6 @@ logs failures without the message text (Rasa's logs the text).
 """
 from __future__ import annotations
 
-import settings
-
 import asyncio
 import json
 import logging
@@ -29,6 +27,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+import rasa_patches
+import settings
 from actions.clinical.guidance import RED_FLAG_ADVICE, fill
 from actions.clinical.knowledge import Level
 from actions.clinical.locale import contacts
@@ -54,6 +54,10 @@ def remember_app(bp: Blueprint) -> None:
     @bp.listener("before_server_start")
     async def _remember(app: Any, _loop: Any) -> None:
         global _APP
+        missing = [p.name for p in rasa_patches.PATCHES if p.name not in rasa_patches.applied()]
+        if missing:  # started as plain `rasa run`: outages would be hidden and actions could hang for minutes
+            raise RuntimeError(f"Rasa was started without this project's patches ({', '.join(missing)}): "
+                               "start it with `python -m rasa_cli run ...` (see rasa_patches.py)")
         _APP = app
         install_app_settings(app)
 
@@ -355,46 +359,48 @@ class ResilientSocketIOInput(SocketIOInput):
         origins = cors_origins()
         if origins is not None:
             sio.eio.cors_allowed_origins = origins
-        ns = self.namespace or "/"
-        original_message = sio.handlers[ns][self.user_message_evt]
-        original_session = sio.handlers[ns]["session_request"]
 
         async def tell(sid: str, text: str) -> None:
             await sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace)
 
-        async def session_request(sid: str, data: Any = None) -> None:
-            if not isinstance(data, dict) or sender_problem(data.get("session_id")):
-                data = {}  # a new session id is made up
-            await original_session(sid, {"session_id": data.get("session_id")})
+        def wrap_session(original_session: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+            async def session_request(sid: str, data: Any = None) -> None:
+                if not isinstance(data, dict) or sender_problem(data.get("session_id")):
+                    data = {}  # a new session id is made up
+                await original_session(sid, {"session_id": data.get("session_id")})
 
-        async def handle_message(sid: str, data: Any = None) -> None:
-            lim = limits()
-            if not isinstance(data, dict) or not isinstance(data.get("message", ""), (str, type(None))):
-                await tell(sid, INVALID_SOCKET_MESSAGE)
-                return
-            sender = data.get("session_id") if self.session_persistence else sid
-            if self.session_persistence and sender_problem(sender, lim.settings.max_sender_chars):
-                await tell(sid, "Sorry, this chat lost its session. Please reload the page and try again.")
-                return
-            metadata = data.get(self.metadata_key)
-            if isinstance(metadata, str):
-                try:
-                    metadata = json.loads(metadata)
-                except ValueError:
-                    metadata = None
-            metadata = clean_metadata(metadata)
-            environ = sio.get_environ(sid, namespace=self.namespace) or {}
-            request = environ.get("sanic.request")
-            address = client_address(request) if request is not None else ""
-            if not lim.address_allowed(address) or not lim.sender_allowed(str(sender)):
-                number = contacts(metadata.get("locale")).emergency_number
-                await tell(sid, RATE_LIMITED.format(number=number))
-                return
-            clean = {"message": data.get("message") or "", self.metadata_key: metadata}
-            if self.session_persistence:
-                clean["session_id"] = sender
-            await original_message(sid, clean)
+            return session_request
 
-        sio.on("session_request", session_request, namespace=self.namespace)
-        sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
+        def wrap_message(original_message: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+            async def handle_message(sid: str, data: Any = None) -> None:
+                lim = limits()
+                if not isinstance(data, dict) or not isinstance(data.get("message", ""), (str, type(None))):
+                    await tell(sid, INVALID_SOCKET_MESSAGE)
+                    return
+                sender = data.get("session_id") if self.session_persistence else sid
+                if self.session_persistence and sender_problem(sender, lim.settings.max_sender_chars):
+                    await tell(sid, "Sorry, this chat lost its session. Please reload the page and try again.")
+                    return
+                metadata = data.get(self.metadata_key)
+                if isinstance(metadata, str):
+                    try:
+                        metadata = json.loads(metadata)
+                    except ValueError:
+                        metadata = None
+                metadata = clean_metadata(metadata)
+                environ = sio.get_environ(sid, namespace=self.namespace) or {}
+                request = environ.get("sanic.request")
+                address = client_address(request) if request is not None else ""
+                if not lim.address_allowed(address) or not lim.sender_allowed(str(sender)):
+                    number = contacts(metadata.get("locale")).emergency_number
+                    await tell(sid, RATE_LIMITED.format(number=number))
+                    return
+                clean = {"message": data.get("message") or "", self.metadata_key: metadata}
+                if self.session_persistence:
+                    clean["session_id"] = sender
+                await original_message(sid, clean)
+
+            return handle_message
+
+        rasa_patches.swap_socketio_handlers(sio, self.namespace, self.user_message_evt, wrap_message, wrap_session)
         return bp

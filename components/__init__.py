@@ -1,3 +1,5 @@
-"""Rasa-side custom components (NLU). Thin wrappers over ``clinical_nlu``."""
-from components import action_validation  # noqa: F401  (performance fix, see module)
-from components import action_endpoint  # noqa: F401  (action timeout and shared secret, see module)
+"""Rasa-side custom components (NLU). Thin wrappers over ``clinical_nlu``.
+
+Changes to Rasa's own internals are not made here: they live in
+``rasa_patches.py`` and are applied by ``rasa_cli.py``.
+"""

@@ -16,20 +16,19 @@
   the token ``scripts/run.sh`` keeps in ``logs/action-server.token`` is used,
   so ``make shell`` reaches the action server ``make run`` started.
 
-Imported by ``components/__init__.py``, so it is in force wherever Rasa loads
-this project's model (run, shell, test).
+The patch of Rasa's ``RemoteAction`` that uses these helpers is in
+``rasa_patches.py`` (applied by ``rasa_cli.py``).
 """
 from __future__ import annotations
-
-import settings
 
 import os
 from pathlib import Path
 from typing import Any, Optional
 
-import rasa.core.actions.action as rasa_action
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
+
+import settings
 
 DEFAULT_ACTION_TIMEOUT = 10.0
 TOKEN_FILE = Path(__file__).resolve().parents[1] / "logs" / "action-server.token"
@@ -68,14 +67,3 @@ def with_token(
         endpoint.token_name, endpoint.cafile, **dict(endpoint.kwargs),
     )
 
-
-_original_init = RemoteAction.__init__
-
-
-def _init(self: RemoteAction, name: str, action_endpoint: Optional[EndpointConfig], *args: Any, **kwargs: Any) -> None:
-    _original_init(self, name, with_token(action_endpoint, action_server_token(), settings.get().action_server_url), *args, **kwargs)
-
-
-# RemoteAction.run reads this module global at call time
-rasa_action.DEFAULT_REQUEST_TIMEOUT = action_timeout()  # type: ignore[attr-defined]
-RemoteAction.__init__ = _init  # type: ignore[method-assign]

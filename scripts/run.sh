@@ -52,4 +52,4 @@ echo "==> starting: action server on 127.0.0.1:$ACTION_PORT (logs/actions.log), 
 echo "    chat:  curl -XPOST localhost:$RASA_PORT/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hi\"}'"
 echo "    or in another terminal: make shell"
 echo "    in a browser: http://localhost:$RASA_PORT/chat/demo/ (a demo health site with the chat widget)"
-.venv/bin/rasa "${args[@]}" 2>&1 | scripts/quiet.sh
+.venv/bin/python -m rasa_cli "${args[@]}" 2>&1 | scripts/quiet.sh

@@ -16,25 +16,24 @@ conversation" and the message is answered as the start of a new conversation;
 a failed write goes to an in-memory store of that one process. Either way the
 person gets a normal-looking answer and the turn is silently lost. Here a
 database error becomes :class:`StoreUnavailable`, which the wrapper lets
-through (see :class:`_FailLoudTrackerStore`), so the channel answers "please try
+through (see :class:`FailLoudTrackerStore`, put in place by ``rasa_patches.py``), so the channel answers "please try
 again in a moment" instead. A write is retried for a few seconds first: the
 bot's reply has already been produced by then, and a brief restart of the
 database should not cost the turn.
 """
 from __future__ import annotations
 
-import settings
-
 import asyncio
 import logging
 import time
 from typing import Any, Optional
 
-import rasa.core.agent
 import sqlalchemy as sa
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import event, exc
+
+import settings
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +108,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class _FailLoudTrackerStore(FailSafeTrackerStore):
+class FailLoudTrackerStore(FailSafeTrackerStore):
     """Rasa's wrapper, except that :class:`StoreUnavailable` reaches the channel
     instead of turning into a new conversation or an in-memory copy."""
 
@@ -140,8 +139,3 @@ class _FailLoudTrackerStore(FailSafeTrackerStore):
             self.on_tracker_store_error(e)
             await self.fallback_tracker_store.save(tracker)
 
-
-# The agent wraps whatever tracker store it is given in FailSafeTrackerStore
-# (rasa/core/agent.py, Agent._create_tracker_store), and this module is
-# imported (by the endpoints' `type:`) before the agent is built.
-rasa.core.agent.FailSafeTrackerStore = _FailLoudTrackerStore  # type: ignore[misc]

@@ -110,7 +110,7 @@ class Servers:
         self._stop_at_exit()
         log = open(self.workdir / "rasa.log", "ab")
         args = [
-            str(BIN / "rasa"), "run", "--enable-api", "--port", str(self.rasa_port),
+            sys.executable, "-m", "rasa_cli", "run", "--enable-api", "--port", str(self.rasa_port),
             "--model", str(ROOT / "models" / "b12.tar.gz"), "--endpoints", str(self.write_endpoints()),
             "--credentials", str(self.credentials), "--cors", *self.cors,
         ]

@@ -3,11 +3,12 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-import components  # noqa: F401  (applies the patch)
-from components.action_validation import _validate_action_result
+import rasa_patches
+from rasa_patches import validate_action_result as _validate_action_result
 
 
-def test_patch_is_in_force():
+def test_patch_is_in_force_once_applied():
+    rasa_patches.apply_all()
     assert RemoteAction._validate_action_result is _validate_action_result
 
 
