@@ -18,8 +18,6 @@ Settings come from the environment, read when the server starts (see
 """
 from __future__ import annotations
 
-import settings
-
 import ipaddress
 import json
 import math
@@ -28,6 +26,8 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Optional, Tuple
+
+import settings
 
 DEFAULT_MAX_BODY_BYTES = 1_048_576  # 1 MB: a chat message is a few kB at most
 

@@ -23,11 +23,11 @@ imports: the action server uses it too.
 """
 from __future__ import annotations
 
-import settings
-
 import logging
 import re
 from typing import List
+
+import settings
 
 _URL = re.compile(r"(https?://[^\s'\"/]+)?(/(conversations|privacy|webhooks)/)[^\s'\"]*")
 _LOGGERS = ("", "sanic.root", "sanic.error", "sanic.access", "rasa", "rasa_sdk", "socketio", "engineio")

@@ -17,8 +17,6 @@ pure function, unit tested in ``tests/unit/test_messaging_format.py``.
 """
 from __future__ import annotations
 
-import settings
-
 import hashlib
 import logging
 import re
@@ -27,6 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Text
 
 from rasa.core.channels.channel import OutputChannel
+
+import settings
 
 logger = logging.getLogger(__name__)
 

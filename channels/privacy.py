@@ -25,8 +25,6 @@ Redis, Mongo and in-memory stores delete the conversation's record.
 """
 from __future__ import annotations
 
-import settings
-
 import asyncio
 import hmac
 import logging
@@ -40,6 +38,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+import settings
 from channels.guard import sender_problem
 
 logger = logging.getLogger(__name__)
