@@ -96,7 +96,8 @@ class TriageTurn(Action):
                 replies.extend(outcome.replies)
             _send(dispatcher, replies)
         except Exception:  # a bug must not end the conversation
-            logger.exception("triage turn failed")
+            # the traceback is reduced to exception types by channels/log_privacy.py; the id is hashed
+            logger.exception("triage turn failed", extra={"sender_id": tracker.sender_id})
             dispatcher.utter_message(text=APOLOGY)
             return []
         stored = state.to_dict()

@@ -301,8 +301,8 @@ async def latest_question_for(request: Any, sender_id: str) -> Optional[Question
         return None
     try:
         tracker = await store.retrieve(sender_id)
-    except Exception:
-        logger.exception("could not read the tracker of %s", sender_id)
+    except Exception as e:  # noqa: BLE001 - the button still answers "please type your answer"
+        logger.warning("could not read a conversation's tracker: %s", type(e).__name__, extra={"sender_id": sender_id})
         return None
     if tracker is None:
         return None

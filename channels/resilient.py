@@ -29,6 +29,7 @@ from sanic.response import HTTPResponse
 
 import rasa_patches
 import settings
+from channels.log_privacy import conversation
 from actions.clinical.guidance import RED_FLAG_ADVICE, fill
 from actions.clinical.knowledge import Level
 from actions.clinical.locale import contacts
@@ -195,6 +196,10 @@ def _locale_of(message: UserMessage) -> Optional[str]:
 
 def never_silent(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
     async def handler(message: UserMessage) -> None:
+        with conversation(message.sender_id):  # every log record of this turn names it by its keyed hash only
+            await _handle(message)
+
+    async def _handle(message: UserMessage) -> None:
         counter = _CountingOutput(message.output_channel)
         message.output_channel = counter
         try:

@@ -226,7 +226,7 @@ class TelegramInput(InputChannel):
                     status=503,
                 )
             if not self._secret_ok(request):
-                logger.warning("Telegram webhook: wrong or missing secret token from %s", request.ip)
+                logger.warning("Telegram webhook: wrong or missing secret token", extra={"client_address": request.ip})
                 return response.json({"status": "forbidden", "error": "wrong or missing secret token"}, status=403)
             try:
                 update = request.json

@@ -209,7 +209,8 @@ class WhatsAppInput(InputChannel):
                 )
             params = form_params(request.body or b"")
             if not signature_ok(self.settings.auth_token or "", self._url(request), params, request.headers.get(SIGNATURE_HEADER)):
-                logger.warning("WhatsApp webhook: bad or missing Twilio signature from %s (URL checked: %s)", request.ip, self._url(request))
+                logger.warning("WhatsApp webhook: bad or missing Twilio signature (URL checked: %s)", self._url(request),
+                               extra={"client_address": request.ip})
                 return response.json({"status": "forbidden", "error": "invalid Twilio signature"}, status=403)
             sender = params.first("From")
             if sender and not self.recent.seen(params.first("MessageSid")):

@@ -68,7 +68,7 @@ class TunedSQLTrackerStore(SQLTrackerStore):
         try:
             return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
         except _UNAVAILABLE as e:
-            raise StoreUnavailable(f"could not read conversation {sender_id!r}: {e}") from e
+            raise StoreUnavailable(f"could not read a conversation: {type(e).__name__}") from e
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         deadline = time.monotonic() + SAVE_RETRY_SECONDS
@@ -79,8 +79,10 @@ class TunedSQLTrackerStore(SQLTrackerStore):
                 return
             except _UNAVAILABLE as e:
                 if time.monotonic() + delay > deadline:
-                    raise StoreUnavailable(f"could not save conversation {tracker.sender_id!r}: {e}") from e
-                logger.warning("saving conversation %s failed, retrying in %.2f s: %s", tracker.sender_id, delay, e)
+                    raise StoreUnavailable(f"could not save a conversation: {type(e).__name__}") from e
+                # the error's text can quote the SQL parameters (the conversation's events): its type only
+                logger.warning("saving a conversation failed, retrying in %.2f s: %s", delay, type(e).__name__,
+                               extra={"sender_id": tracker.sender_id})
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 2.0)
 
