@@ -48,7 +48,9 @@ import settings
 KEY_FILE = Path(__file__).resolve().parents[1] / "logs" / "log-id.key"
 # the conversation being handled in this task; set by the channels around each message
 _CURRENT: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar("b12_log_conversation", default=None)
-_PHONE = re.compile(r"(whatsapp:|tel:)?\+\d[\d ]{6,}\d")
+# phone numbers and the long numbers platforms use as chat ids, even when nobody announced them
+# (Telegram's and Twilio's error texts quote the recipient)
+_PHONE = re.compile(r"(whatsapp:|tel:)?\+\d[\d ]{6,}\d|(?<![\w.:/-])-?\d{7,}(?![\w.])")
 _URL = re.compile(r"(https?://[^\s'\"/]+)?(/(conversations|privacy|webhooks)/)[^\s'\"]*")
 _LOGGERS = ("", "sanic.root", "sanic.error", "sanic.access", "rasa", "rasa_sdk", "socketio", "engineio")
 

@@ -45,6 +45,9 @@ class PlatformStandIn:
         self.twilio_sid = twilio_sid
         self.twilio_token = twilio_token
         self.calls: List[Call] = []
+        # "ok"; "reject": every send refused the way the platforms word it, quoting the
+        # recipient (chat id, phone number); "down": connections dropped without an answer
+        self.mode = "ok"
         self._lock = threading.Lock()
         self._ids = itertools.count(1000)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -160,16 +163,23 @@ class PlatformStandIn:
 
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if standin.mode == "down":
+                    self.close_connection = True
+                    return
                 if "json" in (self.headers.get("Content-Type") or ""):
                     body = json.loads(raw or b"{}")
                 else:
                     body = {k: v[0] for k, v in parse_qs(raw.decode(), keep_blank_values=True).items()}
                 m = re.fullmatch(r"/bot([^/]+)/(\w+)", self.path)
+                if m and standin.mode == "reject":
+                    return self._reply(400, {"ok": False, "error_code": 400, "description": f"Bad Request: chat {body.get('chat_id')} not found"})
                 if m:
                     status, answer = standin.telegram_answer(m.group(1), m.group(2), body)
                     standin.record(Call("telegram", m.group(2), body, status, answer))
                     return self._reply(status, answer)
                 m = re.fullmatch(r"/2010-04-01/Accounts/(\w+)/Messages\.json", self.path)
+                if m and standin.mode == "reject":
+                    return self._reply(400, {"code": 21211, "message": f"The 'To' number {body.get('To')} is not a valid phone number.", "status": 400})
                 if m:
                     status, answer = standin.twilio_answer(m.group(1), self.headers.get("Authorization"), body)
                     standin.record(Call("twilio", "Messages", body, status, answer))

@@ -422,6 +422,25 @@ def test_a_failed_turn_still_gets_an_apology_on_both_apps(platforms):
     assert len(wa) == 1 and "not responding" in wa[0] and "911" in wa[0]
 
 
+@pytest.mark.parametrize("mode", ["reject", "down"])
+def test_a_platform_api_down_or_rejecting_leaves_no_id_or_words_in_the_logs(platforms, mode):
+    p = platforms
+    c, n = chat(), number("+4477009")
+    word = f"Snorkelwick{mode}"
+    p.standin.mode = mode
+    try:
+        p.tg_say(c, f"my toes are numb, ask {word}")
+        p.wa_say(n, f"my toes are numb, ask {word}")
+        time.sleep(1.0)  # the send attempts and their log lines
+    finally:
+        p.standin.mode = "ok"
+    logs = (p.servers.workdir / "rasa.log").read_text(errors="replace")
+    assert "Telegram" in logs and "Twilio" in logs  # the failures were logged...
+    for needle in (str(c), n, n.lstrip("+"), word, "toes are numb"):  # ...without who or what
+        leaked = [line for line in logs.splitlines() if needle in line]
+        assert not leaked, f"{needle!r} in the logs: {leaked[:2]}"
+
+
 # ------------------------------------------------------------------ webhook registration
 def test_the_registration_script_sets_the_webhook_with_the_secret_token(platforms):
     p = platforms

@@ -15,6 +15,7 @@ import os
 import signal
 import threading
 import time
+import urllib.request
 import uuid
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,8 +29,13 @@ TIMEOUT = 3.0
 TAG = uuid.uuid4().hex[:8]
 
 
+SENDERS: list = []
+
+
 def sender() -> str:
-    return f"fault-{uuid.uuid4().hex[:10]}"
+    u = f"fault-{uuid.uuid4().hex[:10]}"
+    SENDERS.append(u)
+    return u
 
 
 @pytest.fixture(scope="module")
@@ -156,6 +162,28 @@ def test_action_server_errors_give_the_apology_and_leak_nothing_to_the_logs(serv
     assert "action_triage_turn" in logs  # the failures were logged...
     for needle in (TAG, u, "Zorblatt", "chest feels tight"):
         assert needle not in logs, f"{needle!r} in the logs"  # ...without what the person wrote
+
+
+def test_a_crash_inside_the_action_gives_the_apology_and_leaks_nothing(servers):
+    u = sender()
+    servers.say(u, "hi")
+    # corrupt the interview state through the HTTP API: the action's next run raises inside
+    bad = json.dumps({"event": "slot", "name": "interview", "value": {"last_user_ts": f"Grumplet{TAG}"}}).encode()
+    req = urllib.request.Request(f"{servers.base}/conversations/{u}/tracker/events", data=bad, headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(req, timeout=30).read()
+    r = servers.say(u, f"my feet burn at night, the Quoxley{TAG} kind")
+    assert "sorry" in texts(r).lower() or "not responding" in texts(r)
+    logs = log_text([servers.workdir / "rasa.log", servers.workdir / "actions.log"])
+    assert "triage turn failed" in logs  # the crash was logged...
+    for needle in (u, f"Grumplet{TAG}", f"Quoxley{TAG}", "feet burn"):
+        assert needle not in logs, f"{needle!r} in the logs"  # ...without who or what
+
+
+def test_no_fault_above_left_a_conversation_id_or_words_in_any_log(servers):
+    logs = log_text([servers.workdir / "rasa.log", servers.workdir / "actions.log"])
+    for needle in SENDERS + [TAG, "toes are numb", "feet burn at night", "chest feels tight"]:
+        leaked = [line for line in logs.splitlines() if needle in line]
+        assert not leaked, f"{needle!r} in the logs: {leaked[:2]}"
 
 
 def test_rasa_keeps_serving_after_all_of_that(servers):

@@ -66,3 +66,8 @@ def test_the_hash_is_the_same_in_every_process_with_the_same_key():
     env = {"PYTHONPATH": str(ROOT), "LOG_ID_KEY": "test-key", "PATH": ""}
     other = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True).stdout.strip()
     assert other == log_id("u-1") and other.startswith("conv=") and len(other) == len("conv=") + 12
+
+
+def test_a_long_number_such_as_a_chat_id_is_hashed_but_times_and_ports_are_kept():
+    out = _filtered("Telegram sendMessage answered 400: Bad Request: chat 167986000 not found at 23:34:00 port 5005")
+    assert "167986000" not in out and "23:34:00" in out and "5005" in out
