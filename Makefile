@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 PY := .venv/bin/python
 RASA := .venv/bin/rasa
 
-.PHONY: run setup train spacy shell validate unit stories evaluate bench integration browser screenshots production security bench-scale soak topology k8s-config erase latency measure test clean
+.PHONY: run setup train spacy shell validate unit stories evaluate bench integration browser screenshots production security bench-scale soak topology k8s-config erase latency measure test clean audit check-deploy
 
 run: setup                ## set up (venv, deps, spaCy pipeline, model) and start the servers
 	scripts/run.sh
@@ -58,7 +58,7 @@ screenshots: setup        ## refresh the README's widget screenshots in docs/
 
 production: setup         ## scale-out and store-fault tests on real processes (PostgreSQL, Redis, nginx; installs nginx if missing)
 	scripts/setup_production.sh
-	$(PY) -m pytest tests/production/test_topology.py tests/production/test_store_faults.py -q
+	$(PY) -m pytest tests/production/test_topology.py tests/production/test_store_faults.py tests/production/test_deploy_offline.py -q
 
 security: setup           ## security, privacy, action-server faults and fuzz tests on real servers (PostgreSQL on 127.0.0.1:5432)
 	scripts/setup_production.sh
@@ -81,6 +81,12 @@ k8s-config:               ## re-render deploy/k8s/configmap.yaml from deploy/end
 
 erase: setup              ## erase conversations: make erase SENDER=<id>, or make erase DAYS=<n>
 	$(PY) scripts/erase.py $(if $(SENDER),--sender "$(SENDER)",--older-than-days $(DAYS))
+
+audit:                    ## dependency audit: pip-audit --strict on requirements.lock (own venv) and npm audit of the widget; exit 0 clean, 1 findings, 2 NOT audited
+	scripts/audit.sh
+
+check-deploy:             ## compose file, Dockerfile and Kubernetes manifests validated offline (no engine, no cluster)
+	scripts/check_deploy.sh
 
 latency: setup            ## per-turn REST latency, one conversation at a time
 	$(PY) scripts/measure_latency.py

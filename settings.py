@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     rate_limit_sender_burst: int = Field(30, ge=0, description="messages a conversation may send at once before the per-minute rate applies", **_accepts("a whole number >= 0", "limits"))
     rate_limit_per_ip: int = Field(120, ge=0, description="requests a minute per client address (0: no limit)", **_accepts("a whole number >= 0", "limits"))
     rate_limit_ip_burst: int = Field(120, ge=0, description="requests an address may send at once", **_accepts("a whole number >= 0", "limits"))
+    rate_limit_storage_url: Optional[str] = Field(None, description="where the rate-limit windows live: a Redis URL shares them between every Rasa process (production); unset: each process's memory", **_accepts("redis://host:6379/0 (rediss:// for TLS), or memory://", "limits"))
+    rate_limit_namespace: str = Field("B12LIMIT", description="key prefix of the rate-limit windows in Redis (one per deployment sharing a Redis)", **_accepts("letters, digits, - and _", "limits"))
     rate_limit_exempt_ips: Optional[str] = Field(None, description="addresses or networks never rate limited, comma or space separated; unset: loopback only", **_accepts("IPs or CIDR networks, or empty for none", "limits"))
     sanic_request_max_size: Optional[int] = Field(None, ge=1024, description="largest request body in bytes; unset: 1 MB", **_accepts("a whole number of bytes >= 1024", "limits"))
     # --- privacy and logs

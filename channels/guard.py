@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import math
 import time
 import unicodedata
@@ -28,6 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Optional, Tuple
 
 import settings
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BODY_BYTES = 1_048_576  # 1 MB: a chat message is a few kB at most
 
@@ -108,17 +111,68 @@ class TokenBuckets:
         return max(1, math.ceil((1.0 - tokens) / self.rate)) if self.enabled else 0
 
 
+class SharedWindows:
+    """The same limit as :class:`TokenBuckets`, kept where every Rasa process sees it.
+
+    Built on the `limits` library (a moving window in Redis, one atomic script per
+    hit): ``burst`` messages per ``burst / per_minute`` minutes, so the long-run rate
+    is ``per_minute`` and a burst of ``burst`` is allowed, as with the buckets. If the
+    store cannot be reached the message is let through (logged once a minute): the
+    tracker and lock stores then answer "try again" anyway, and a rate limiter must
+    not be what takes the service down.
+    """
+
+    def __init__(self, per_minute: int, burst: int, storage_url: str, namespace: str) -> None:
+        from limits import RateLimitItemPerSecond, storage, strategies
+
+        self.per_minute = per_minute
+        self.storage = storage.storage_from_string(storage_url)
+        self.limiter = strategies.MovingWindowRateLimiter(self.storage)
+        amount = max(burst, 1)
+        window = max(1, math.ceil(amount * 60 / per_minute)) if per_minute else 60
+        self.item = RateLimitItemPerSecond(amount, window, namespace=namespace)
+        self._warned = 0.0
+
+    @property
+    def enabled(self) -> bool:
+        return self.per_minute > 0
+
+    def allow(self, key: str) -> bool:
+        if not self.enabled:
+            return True
+        try:
+            return bool(self.limiter.hit(self.item, key))
+        except Exception as e:  # noqa: BLE001 - fail open, see the class docstring
+            if time.monotonic() - self._warned > 60:
+                self._warned = time.monotonic()
+                logger.warning("the shared rate-limit store is unavailable (%s): not limiting", type(e).__name__)
+            return True
+
+    def retry_after(self, key: str) -> int:
+        try:
+            reset, _remaining = self.limiter.get_window_stats(self.item, key)
+            return max(1, math.ceil(reset - time.time()))
+        except Exception:  # noqa: BLE001
+            return 1
+
+
 @dataclass
 class Limits:
-    """The per-sender and per-address buckets of one server process."""
+    """The per-sender and per-address limits: in this process, or shared through Redis."""
 
     settings: Settings = field(default_factory=Settings)
     clock: Callable[[], float] = time.monotonic
+    storage_url: Optional[str] = None
+    namespace: str = "B12LIMIT"
 
     def __post_init__(self) -> None:
         s = self.settings
-        self.senders = TokenBuckets(s.sender_per_minute, s.sender_burst, self.clock)
-        self.addresses = TokenBuckets(s.ip_per_minute, s.ip_burst, self.clock)
+        if self.storage_url and not self.storage_url.startswith("memory://"):
+            self.senders: Any = SharedWindows(s.sender_per_minute, s.sender_burst, self.storage_url, f"{self.namespace}-sender")
+            self.addresses: Any = SharedWindows(s.ip_per_minute, s.ip_burst, self.storage_url, f"{self.namespace}-address")
+        else:
+            self.senders = TokenBuckets(s.sender_per_minute, s.sender_burst, self.clock)
+            self.addresses = TokenBuckets(s.ip_per_minute, s.ip_burst, self.clock)
 
     def address_allowed(self, ip: Optional[str]) -> bool:
         if not ip or is_exempt(ip, self.settings.exempt_ips):
@@ -147,10 +201,11 @@ _LIMITS: Optional[Limits] = None
 
 
 def limits() -> Limits:
-    """This process's limits, from the environment on first use."""
+    """This process's limits, from the settings on first use."""
     global _LIMITS
     if _LIMITS is None:
-        _LIMITS = Limits(Settings.from_env())
+        config = settings.get()
+        _LIMITS = Limits(Settings.from_env(), storage_url=config.rate_limit_storage_url, namespace=config.rate_limit_namespace)
     return _LIMITS
 
 

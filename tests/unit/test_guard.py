@@ -265,3 +265,27 @@ def test_every_environment_variable_the_code_reads_is_a_declared_setting():
         read |= set(re.findall(r"os\.environ(?:\.get)?[\[(]\s*\"([A-Z0-9_]+)\"", path.read_text(errors="ignore")))
     allowed_elsewhere = {"RASA_TELEMETRY_ENABLED", "TF_CPP_MIN_LOG_LEVEL", "PYTHONPATH", "SANIC_WORKERS"}
     assert read - declared - allowed_elsewhere == set()
+
+
+def test_shared_windows_allow_the_burst_then_the_rate_like_the_buckets():
+    from channels.guard import SharedWindows
+
+    w = SharedWindows(per_minute=20, burst=3, storage_url="memory://", namespace="T1")
+    assert [w.allow("u") for _ in range(4)] == [True, True, True, False]
+    assert w.allow("other") and 1 <= w.retry_after("u") <= 9
+    assert SharedWindows(0, 0, "memory://", "T2").allow("u")  # 0: no limit
+
+
+def test_shared_windows_let_messages_through_when_their_store_is_down():
+    from channels.guard import SharedWindows
+
+    w = SharedWindows(per_minute=1, burst=1, storage_url="redis://127.0.0.1:1/0", namespace="T3")  # nothing listens on port 1
+    assert w.allow("u") and w.allow("u")
+
+
+def test_limits_use_the_shared_store_only_when_one_is_configured():
+    from channels.guard import SharedWindows, TokenBuckets
+
+    assert isinstance(Limits(Settings()).senders, TokenBuckets)
+    assert isinstance(Limits(Settings(), storage_url="memory://").senders, TokenBuckets)
+    assert isinstance(Limits(Settings(), storage_url="redis://127.0.0.1:1/0").senders, SharedWindows)
