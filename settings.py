@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     # --- storage (production)
     tracker_store_save_retry_seconds: float = Field(8, ge=0, description="seconds a failed tracker write keeps retrying before the turn is given up", **_accepts("a number of seconds >= 0", "faults"))
     tracker_store_connect_timeout_seconds: int = Field(3, ge=1, description="seconds to wait for a PostgreSQL connection", **_accepts("a whole number of seconds >= 1", "faults"))
-    lock_lifetime_seconds: Optional[float] = Field(None, gt=0, description="how long a conversation's lock outlives a process killed mid-turn; unset: `ACTION_TIMEOUT` plus 10 s", **_accepts("a number of seconds > 0", "faults"))
+    lock_lifetime_seconds: Optional[float] = Field(None, gt=0, description="how long a conversation's lock outlives a process killed mid-turn; unset: the longest turn, `ACTION_TIMEOUT` + `TRACKER_STORE_SAVE_RETRY_SECONDS` + 5 s", **_accepts("a number of seconds > 0", "faults"))
     # --- messaging apps (default variable names; credentials.yml may name others)
     telegram_bot_token: Optional[str] = Field(None, description="Telegram bot token", **_accepts("the token from @BotFather", "messaging"))
     telegram_secret_token: Optional[str] = Field(None, description="secret Telegram sends with every webhook call", **_accepts("1-256 characters A-Z a-z 0-9 _ -", "messaging"))
@@ -108,7 +108,9 @@ class Settings(BaseSettings):
         return tuple(x for x in self.rate_limit_exempt_ips.replace(",", " ").split() if x)
 
     def lock_lifetime(self) -> float:
-        return self.lock_lifetime_seconds or self.action_timeout + 10.0
+        # the longest a turn can legitimately hold the lock: one action call that times
+        # out, then a save that keeps retrying through a database restart, plus a margin
+        return self.lock_lifetime_seconds or self.action_timeout + self.tracker_store_save_retry_seconds + 5.0
 
 
 def _explain(error: ValidationError) -> str:

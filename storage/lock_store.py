@@ -30,6 +30,8 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
+import settings
+
 
 class AtomicRedisLockStore(RedisLockStore):
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None, **kwargs: Any) -> None:
@@ -65,6 +67,10 @@ class AtomicRedisLockStore(RedisLockStore):
                     continue  # someone else changed the lock: read it again
 
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        # Rasa asks for its 60 s default (TICKET_LOCK_LIFETIME); a process killed mid-turn
+        # would then block the person that long. The longest real turn is much shorter.
+        if lock_lifetime == LOCK_LIFETIME:
+            lock_lifetime = settings.get().lock_lifetime()
         ticket = []
 
         def change(lock: Optional[TicketLock]) -> TicketLock:

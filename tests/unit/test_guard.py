@@ -289,3 +289,13 @@ def test_limits_use_the_shared_store_only_when_one_is_configured():
     assert isinstance(Limits(Settings()).senders, TokenBuckets)
     assert isinstance(Limits(Settings(), storage_url="memory://").senders, TokenBuckets)
     assert isinstance(Limits(Settings(), storage_url="redis://127.0.0.1:1/0").senders, SharedWindows)
+
+
+def test_a_conversation_lock_lives_only_as_long_as_the_longest_turn(monkeypatch):
+    import settings
+
+    monkeypatch.setenv("ACTION_TIMEOUT", "4")
+    monkeypatch.setenv("TRACKER_STORE_SAVE_RETRY_SECONDS", "2")
+    assert settings.reload().lock_lifetime() == 11.0
+    monkeypatch.setenv("LOCK_LIFETIME_SECONDS", "30")
+    assert settings.reload().lock_lifetime() == 30.0
