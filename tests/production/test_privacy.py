@@ -1,8 +1,8 @@
 """Erasing conversations, checked in the database itself.
 
-Rasa runs with its conversations in a fresh, uniquely named PostgreSQL database on the
-machine's server (127.0.0.1:5432, user postgres), a retention of 30 days swept every
-2 s, and the erase API on. Conversations are held over REST; the tests then erase one
+Rasa runs with its conversations in a fresh, uniquely named database on the session's
+PostgreSQL (a throwaway server, or PGHOST's: tests/production/services.py), a retention
+of 30 days swept every 2 s, and the erase API on. Conversations are held over REST; the tests then erase one
 person by the command (scripts/erase.py) and by the API, age conversations by moving
 their timestamps back in PostgreSQL, and read the rows directly. The database is dropped
 at the end. The same command on the default SQLite store is checked without a server.
@@ -15,14 +15,15 @@ import subprocess
 import sys
 import time
 import uuid
+from typing import Iterator
 
 import psycopg2
 import pytest
 
 from tests.integration.servers import ROOT, Servers
 from tests.production.client import call
+from tests.production.topology import Postgres
 
-PG = dict(host=os.environ.get("PGHOST", "127.0.0.1"), port=int(os.environ.get("PGPORT", "5432")), user=os.environ.get("PGUSER", "postgres"))
 PRIVACY_TOKEN = "privacy-" + uuid.uuid4().hex
 DAY = 86400
 
@@ -32,20 +33,13 @@ def uid(prefix: str = "priv") -> str:
 
 
 @pytest.fixture(scope="module")
-def database():
-    name = f"b12_privacy_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(dbname="postgres", **PG)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    admin.close()
+def database(postgres: Postgres) -> Iterator[str]:
+    name = postgres.create_database("b12_privacy")
     yield name
     deadline = time.time() + 60
     while True:  # PostgreSQL may be restarting (other tests stop it on purpose): retry the cleanup
         try:
-            admin = psycopg2.connect(dbname="postgres", **PG)
-            admin.autocommit = True
-            admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.close()
+            postgres.drop_database(name)
             break
         except psycopg2.OperationalError:
             if time.time() > deadline:
@@ -54,15 +48,16 @@ def database():
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory, database):
+def servers(tmp_path_factory, postgres: Postgres, database: str):
     store = (
         "tracker_store:\n"
         "  type: storage.tracker_store.TunedSQLTrackerStore\n"
         '  dialect: "postgresql"\n'
-        f'  url: "{PG["host"]}"\n'
-        f"  port: {PG['port']}\n"
-        f'  username: "{PG["user"]}"\n'
-        f'  db: "{database}"\n'
+        f'  url: "{postgres.host}"\n'
+        f"  port: {postgres.port}\n"
+        f'  username: "{postgres.user}"\n'
+        + (f'  password: "{postgres.password}"\n' if postgres.password else "")
+        + f'  db: "{database}"\n'
     )
     s = Servers(
         tmp_path_factory.mktemp("privacy"),
@@ -79,16 +74,16 @@ class Database:
     """Direct reads and writes in the test database; a fresh connection each time, retried
     for a while, so a PostgreSQL restarted by other tests costs a wait, not a failure."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, postgres: Postgres, name: str) -> None:
+        self.postgres = postgres
         self.name = name
 
     def run(self, sql: str, args: tuple):
         deadline = time.time() + 30
         while True:
             try:
-                conn = psycopg2.connect(dbname=self.name, connect_timeout=3, **PG)
+                conn = self.postgres.connect(self.name)  # autocommit, 3 s connect timeout
                 try:
-                    conn.autocommit = True
                     with conn.cursor() as cur:
                         cur.execute(sql, args)
                         return cur.fetchone() if cur.description else None
@@ -101,8 +96,8 @@ class Database:
 
 
 @pytest.fixture(scope="module")
-def db(database):
-    return Database(database)
+def db(postgres: Postgres, database: str) -> Database:
+    return Database(postgres, database)
 
 
 def rows(db, sender: str) -> int:

@@ -1,22 +1,25 @@
-"""PostgreSQL and Redis briefly unavailable, for real: the machine's servers
-are stopped and started again (always restarted in a `finally`, other tests
-need them). A message that could not be stored is answered "please try again
-in a moment" (HTTP 200 with that text, or nginx's 503 JSON), never a 500, a
-hang or a normal-looking answer; a message that got a normal answer is in the
-database afterwards; and the service recovers by itself when the store is back.
+"""PostgreSQL and Redis briefly unavailable, for real: the session's throwaway
+servers (tests/production/services.py) are stopped and started again (always
+restarted in a `finally`, other tests need them). A message that could not be
+stored is answered "please try again in a moment" (HTTP 200 with that text, or
+nginx's 503 JSON), never a 500, a hang or a normal-looking answer; a message
+that got a normal answer is in the database afterwards; and the service recovers
+by itself when the store is back. With PGHOST or REDIS_HOST configured, the tests
+that would stop that server are skipped: they stop only servers the tests own.
 """
 from __future__ import annotations
 
-import subprocess
 import threading
 import time
 import uuid
 from contextlib import contextmanager
-from pathlib import Path
+from typing import Iterator
 
 import pytest
 
 from storage.tracker_store import CONNECT_TIMEOUT_SECONDS, SAVE_RETRY_SECONDS
+from tests.production import services
+from tests.production.services import Server
 from tests.production.topology import Topology, texts
 
 # Liveness bounds derived from the configured timeouts, not speed targets: during an
@@ -25,64 +28,20 @@ from tests.production.topology import Topology, texts
 OUTAGE_REPLY_BOUND_S = CONNECT_TIMEOUT_SECONDS + 7
 TURN_UNDER_OUTAGE_BOUND_S = SAVE_RETRY_SECONDS + CONNECT_TIMEOUT_SECONDS + 14
 
-PG_VERSION = sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1] if Path("/etc/postgresql").is_dir() else None
-REDIS_START = [
-    "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
-    "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log",
-]
 OPENING = "I'm 58, on metformin for years, and my feet have been numb and burning at night for 3 months"
 
-pytestmark = pytest.mark.skipif(PG_VERSION is None, reason="needs the machine's own PostgreSQL cluster (pg_ctlcluster)")
-
-
-def _pg_ready() -> bool:
-    return subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"]).returncode == 0
-
-
-def _redis_ready() -> bool:
-    r = subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "ping"], capture_output=True, text=True)
-    return r.stdout.strip() == "PONG"
-
-
-def _wait(ready, what: str, timeout: float = 30) -> None:
-    deadline = time.time() + timeout
-    while not ready():
-        if time.time() > deadline:
-            raise RuntimeError(f"{what} did not come back in {timeout:.0f} s")
-        time.sleep(0.2)
-
-
-def _pg(action: str) -> None:
-    args = ["pg_ctlcluster", "--skip-systemctl-redirect", PG_VERSION, "main", action]
-    if action == "stop":
-        args += ["-m", "fast"]
-    subprocess.run(args, check=True, capture_output=True, timeout=60)
-
 
 @contextmanager
-def postgres_down():
-    _pg("stop")
+def down(server: Server) -> Iterator[None]:
+    """The server stopped (PostgreSQL: fast shutdown; Redis: shutdown without saving) for
+    the block, and started again on the same port afterwards, whatever happens (PostgreSQL
+    keeps its data; Redis, without persistence, comes back empty)."""
+    server.stop()
     try:
-        assert not _pg_ready()
+        assert not server.ready()
         yield
     finally:
-        if not _pg_ready():
-            _pg("start")
-        _wait(_pg_ready, "PostgreSQL")
-
-
-@contextmanager
-def redis_down():
-    subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "shutdown", "nosave"], capture_output=True, timeout=30)
-    try:
-        _wait(lambda: not _redis_ready(), "Redis shutdown", 10)
-        yield
-    finally:
-        if not _redis_ready():
-            Path("/var/lib/redis").mkdir(parents=True, exist_ok=True)
-            Path("/var/log/redis").mkdir(parents=True, exist_ok=True)
-            subprocess.run(REDIS_START, check=True, capture_output=True, timeout=30)
-        _wait(_redis_ready, "Redis")
+        server.start()  # waits until it answers
 
 
 def sender() -> str:
@@ -107,6 +66,9 @@ def normal(status: int, body) -> bool:
 
 @pytest.fixture(scope="module")
 def topo(tmp_path_factory):
+    if not (services.postgres().owned or services.redis().owned):  # don't start Rasa for nothing
+        pytest.skip("PostgreSQL and Redis are the ones configured by PGHOST and REDIS_HOST; "
+                    "only throwaway servers started by the tests may be stopped")
     with Topology(tmp_path_factory.mktemp("faults"), rasa_count=2) as t:
         yield t
 
@@ -121,11 +83,11 @@ def stored_probes(topo, u):
     return [(e.get("metadata") or {}).get("probe") for e in topo.stored_events(u) if e.get("event") == "user"]
 
 
-def test_postgres_down_answers_try_again_and_recovers_without_a_restart(topo):
+def test_postgres_down_answers_try_again_and_recovers_without_a_restart(topo, own_postgres):
     u, fresh = sender(), sender()
     topo.say(topo.nginx_base, u, OPENING)
     pending = topo.tracker(u)["slots"]["interview"]["pending"]
-    with postgres_down():
+    with down(own_postgres):
         for base in (topo.nginx_base, topo.rasa[0].base, topo.rasa[1].base):
             for who in (u, fresh):  # a conversation under way, and a new one
                 status, body, took = timed_post(topo, base, who, "/deny", probe=f"down-{base}-{who}")
@@ -142,7 +104,7 @@ def test_postgres_down_answers_try_again_and_recovers_without_a_restart(topo):
     assert stored_probes(topo, fresh) == [None]
 
 
-def test_postgres_restart_under_load_loses_no_answered_turn(topo):
+def test_postgres_restart_under_load_loses_no_answered_turn(topo, own_postgres):
     results = []  # (user, probe, status, body, seconds)
     stop = threading.Event()
 
@@ -163,7 +125,7 @@ def test_postgres_restart_under_load_loses_no_answered_turn(topo):
         t.start()
     try:
         time.sleep(1.5)
-        with postgres_down():
+        with down(own_postgres):
             # turns under way keep retrying their write (storage/tracker_store.py), so
             # their threads wait; new conversations arriving now must be told to retry
             t_end = time.time() + 3
@@ -196,10 +158,10 @@ def test_postgres_restart_under_load_loses_no_answered_turn(topo):
         assert normal(*timed_post(topo, topo.nginx_base, u, "no")[:2])
 
 
-def test_redis_down_answers_try_again_and_recovers_without_a_restart(topo):
+def test_redis_down_answers_try_again_and_recovers_without_a_restart(topo, own_redis):
     u = sender()
     topo.say(topo.nginx_base, u, OPENING)
-    with redis_down():
+    with down(own_redis):
         for base in (topo.nginx_base, topo.rasa[0].base, topo.rasa[1].base):
             status, body, took = timed_post(topo, base, u, "/deny", probe="down")
             assert retry_later(status, body), (base, status, body)

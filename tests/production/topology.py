@@ -11,9 +11,10 @@ actions/server.py with a shared ACTION_SERVER_TOKEN) and is removed again by
     with Topology(tmp_path, rasa_count=2) as topo:
         topo.say(topo.nginx_base, "someone", "hi")
 
-PostgreSQL and Redis are the machine's own servers (PGHOST/PGPORT/PGUSER,
-REDIS_HOST/REDIS_PORT; defaults 127.0.0.1:5432 user postgres, 127.0.0.1:6379);
-scripts/setup_production.sh makes sure they run and installs nginx.
+PostgreSQL and Redis are throwaway servers of this process on free ports
+(tests/production/services.py: started on first use, shared, removed at exit), or
+the ones configured by PGHOST/PGPORT/PGUSER and REDIS_HOST/REDIS_PORT;
+scripts/setup_production.sh installs their binaries and nginx.
 Run it by hand: python -m tests.production.topology --rasa 2 (Ctrl-C stops it).
 """
 from __future__ import annotations
@@ -34,6 +35,7 @@ from typing import Dict, List, Optional, Tuple
 
 from scripts.procstat import cpu_seconds, process_tree, rss_kb
 from tests.integration.servers import BIN, ROOT, free_port, wait_for
+from tests.production import services
 
 ENDPOINTS = ROOT / "deploy" / "endpoints.yml"
 NGINX_LOCATIONS = ROOT / "deploy" / "nginx" / "b12-locations.conf"
@@ -52,10 +54,12 @@ def nginx_binary() -> str:
 # ------------------------------------------------------------------ PostgreSQL
 @dataclass
 class Postgres:
-    host: str = field(default_factory=lambda: os.environ.get("PGHOST", "127.0.0.1"))
-    port: int = field(default_factory=lambda: int(os.environ.get("PGPORT", "5432")))
-    user: str = field(default_factory=lambda: os.environ.get("PGUSER", "postgres"))
-    password: str = field(default_factory=lambda: os.environ.get("PGPASSWORD", ""))
+    """Client side of the process's PostgreSQL (services.postgres(), started on first use)."""
+
+    host: str = field(default_factory=lambda: services.postgres().host)
+    port: int = field(default_factory=lambda: services.postgres().port)
+    user: str = field(default_factory=lambda: services.postgres().user)
+    password: str = field(default_factory=lambda: services.postgres().password)
 
     def connect(self, dbname: str = "postgres"):
         import psycopg2
@@ -97,10 +101,12 @@ class Postgres:
 # ------------------------------------------------------------------ Redis
 @dataclass
 class Redis:
-    host: str = field(default_factory=lambda: os.environ.get("REDIS_HOST", "127.0.0.1"))
-    port: int = field(default_factory=lambda: int(os.environ.get("REDIS_PORT", "6379")))
+    """Client side of the process's Redis (services.redis(), started on first use)."""
+
+    host: str = field(default_factory=lambda: services.redis().host)
+    port: int = field(default_factory=lambda: services.redis().port)
     db: int = 1
-    password: str = field(default_factory=lambda: os.environ.get("REDIS_PASSWORD", ""))
+    password: str = field(default_factory=lambda: services.redis().password)
 
     def client(self):
         import redis
@@ -273,8 +279,8 @@ class Topology:
 
     # ------------------------------------------------------------ Rasa
     def _rasa_args(self, p: Process) -> List[str]:
-        return [
-            str(BIN / "rasa"), "run", "--enable-api", "--port", str(p.port), "--model", str(MODEL),
+        return [  # Rasa with the project's patches: rasa_cli.py (a bare `rasa run` refuses to start)
+            str(BIN / "python"), "-m", "rasa_cli", "run", "--enable-api", "--port", str(p.port), "--model", str(MODEL),
             "--endpoints", str(ENDPOINTS), "--credentials", str(ROOT / "credentials.yml"), "--cors", "*",
         ]
 
@@ -408,14 +414,15 @@ http {{
 
     def store_pids(self) -> Dict[str, List[int]]:
         """The PostgreSQL backends serving this topology's database, and the Redis server
-        (shared with whatever else uses it), for CPU accounting."""
+        (with a configured Redis: every redis-server on the machine), for CPU accounting."""
         out: Dict[str, List[int]] = {}
         try:
             rows = self.postgres.query("postgres", "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.db_name,))
             out["postgres"] = [pid for (pid,) in rows]
         except Exception:  # noqa: BLE001 - accounting only
             pass
-        redis_pids = subprocess.run(["pgrep", "-x", "redis-server"], capture_output=True, text=True).stdout.split()
+        own = services.redis().pid
+        redis_pids = [own] if own else subprocess.run(["pgrep", "-x", "redis-server"], capture_output=True, text=True).stdout.split()
         if redis_pids:
             out["redis"] = [int(p) for p in redis_pids]
         return out
@@ -453,7 +460,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         with Topology(Path(tmp), args.rasa, args.sanic_workers, args.action_workers) as topo:
             print(f"nginx: {topo.nginx_base}  rasa: {', '.join(p.base for p in topo.rasa)}  "
-                  f"actions: {topo.actions.base}  database: {topo.db_name}  logs: {tmp}", flush=True)
+                  f"actions: {topo.actions.base}  database: {topo.db_name} on {topo.postgres.host}:{topo.postgres.port}  "
+                  f"redis: {topo.redis.host}:{topo.redis.port}  logs: {tmp}", flush=True)
             try:
                 while True:
                     time.sleep(3600)
