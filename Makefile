@@ -56,11 +56,11 @@ screenshots: setup        ## refresh the README's widget screenshots in docs/
 	scripts/setup_browser.sh
 	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser -q
 
-production: setup         ## scale-out and store-fault tests on real processes (PostgreSQL, Redis, nginx; installs nginx if missing)
+production: setup         ## scale-out and store-fault tests on real processes (throwaway PostgreSQL and Redis, nginx; installs the Debian packages if missing)
 	scripts/setup_production.sh
 	$(PY) -m pytest tests/production/test_topology.py tests/production/test_store_faults.py tests/production/test_deploy_offline.py -q
 
-security: setup           ## security, privacy, action-server faults and fuzz tests on real servers (PostgreSQL on 127.0.0.1:5432)
+security: setup           ## security, privacy, action-server faults and fuzz tests on real servers (a throwaway PostgreSQL)
 	scripts/setup_production.sh
 	$(PY) -m pytest tests/production/test_security.py tests/production/test_privacy.py tests/production/test_fuzz.py tests/production/test_action_faults.py -q
 
