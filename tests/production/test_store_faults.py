@@ -44,8 +44,13 @@ def down(server: Server) -> Iterator[None]:
         server.start()  # waits until it answers
 
 
+SENDERS: list = []
+
+
 def sender() -> str:
-    return "fault-" + uuid.uuid4().hex[:10]
+    u = "fault-" + uuid.uuid4().hex[:10]
+    SENDERS.append(u)
+    return u
 
 
 def retry_later(status: int, body) -> bool:
@@ -170,3 +175,20 @@ def test_redis_down_answers_try_again_and_recovers_without_a_restart(topo, own_r
     assert normal(status, body), (status, body)
     # turns answered "try again" were not handled (no lock, no turn); the normal one was
     assert stored_probes(topo, u) == [None, "after"]
+
+
+def test_outages_leave_no_conversation_id_or_words_in_any_log(topo, own_postgres, own_redis):
+    """Every store outage above and these two, with a planted id and planted words: then every
+    log line of every process (Rasa, action server, nginx) is read."""
+    word = "Flumbrix" + uuid.uuid4().hex[:6]
+    u = sender()
+    topo.say(topo.nginx_base, u, OPENING)
+    with down(own_postgres):
+        assert retry_later(*timed_post(topo, topo.rasa[0].base, u, f"my {word} toes are numb")[:2])
+    with down(own_redis):
+        assert retry_later(*timed_post(topo, topo.rasa[1].base, u, f"my {word} toes are numb")[:2])
+    logs = "\n".join(p.read_text(errors="replace") for p in topo.workdir.glob("*.log"))
+    assert "unavailable" in logs or "LockError" in logs or "ConnectionError" in logs  # the outages were logged...
+    for needle in SENDERS + [word, "toes are numb", "burning at night"]:  # ...without who or what
+        leaked = [line for line in logs.splitlines() if needle in line]
+        assert not leaked, f"{needle!r} in the logs: {leaked[:2]}"

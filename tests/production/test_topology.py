@@ -211,6 +211,51 @@ def test_nginx_access_log_holds_no_identifiers(topo):
     assert "127.0.0.1" not in log  # no client address (only the upstream status is kept)
 
 
+def test_the_rate_limit_holds_across_two_processes(topo):
+    """One conversation's messages alternately on process A and B: together they allow one
+    burst (RATE_LIMIT_SENDER_BURST, 30), not one per process (the windows live in Redis)."""
+    import settings
+
+    burst = settings.get().rate_limit_sender_burst
+    u = sender()
+    statuses = []
+    for i in range(burst + 6):
+        status, _ = topo.post(topo.rasa[i % 2].base, u, "not sure")
+        statuses.append(status)
+    assert statuses.count(200) == burst and statuses[burst:] == [429] * 6, statuses
+
+
+def test_a_process_killed_mid_turn_frees_the_conversation_within_the_lock_lifetime(topo):
+    """SIGKILL while a turn holds the conversation's lock (the action server frozen): the
+    next message, on the other process, is answered once the lock lifetime (the longest
+    turn, not Rasa's 60 s) has passed."""
+    import signal
+    import time
+
+    import settings
+
+    lifetime = settings.get().lock_lifetime()  # the topology runs with the default settings
+    u = sender()
+    a, b = topo.rasa[0].base, topo.rasa[1].base
+    topo.say(a, u, OPENING)
+    topo.actions.signal(signal.SIGSTOP)
+    mid_turn = threading.Thread(target=lambda: topo.post(a, u, "no", timeout=60), daemon=True)
+    try:
+        mid_turn.start()
+        time.sleep(2.0)  # process A is inside the turn, holding the lock, waiting on the action
+        topo.kill_rasa(0)
+    finally:
+        topo.actions.signal(signal.SIGCONT)
+    t0 = time.monotonic()
+    status, body = topo.post(b, u, "no", timeout=lifetime + 60)
+    took = time.monotonic() - t0
+    try:
+        assert status == 200 and body and not is_apology(body), (status, body)
+        assert took <= lifetime + 5, f"the conversation stayed locked {took:.1f} s (lifetime {lifetime:.0f} s)"
+    finally:
+        topo.start_rasa([0])
+
+
 # ---------------------------------------------------------------- shipped files
 def _k8s_docs():
     docs = []

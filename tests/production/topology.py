@@ -260,6 +260,12 @@ class Topology:
             ACTION_SERVER_SANIC_WORKERS=str(self.action_workers),
             SANIC_PROXIES_COUNT="1",  # as deployed: behind one proxy (nginx)
             ACTION_SERVER_TOKEN=self.action_token,  # shared by Rasa and the action server
+            # as deployed: rate limits counted in Redis by every process, one log-id key for all
+            RATE_LIMIT_STORAGE_URL=(
+                f"redis://{':' + self.redis.password + '@' if self.redis.password else ''}{self.redis.host}:{self.redis.port}/2"
+            ),
+            RATE_LIMIT_NAMESPACE=f"{self.key_prefix}limit",
+            LOG_ID_KEY=self.action_token,
         )
         env.update(self.env)
         return env
