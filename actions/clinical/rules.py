@@ -105,9 +105,9 @@ def _always(f: Facts) -> Evidence:
 DECISION_TABLE: Tuple[Row, ...] = (
     Row("D1", "any red flag at emergency level", Level.EMERGENCY, "NHS", _red_flags_at(Level.EMERGENCY)),
     Row("D2", "any red flag at urgent level", Level.URGENT, "NHS", _red_flags_at(Level.URGENT)),
+    Row("D3", "nerve symptom and (nitrous oxide, pregnancy or rapidly worsening)", Level.URGENT, "NICE CKS; RCEM nitrous oxide guidance; same-day wording [judgement]", _neuro_and_escalator),
     Row("U1", "under 16 with any symptom", Level.ROUTINE, "NICE NG239 scope (16 and over); parent or carer books a GP appointment", _under_16_with_symptom),
     Row("U2", "under 16, no symptom", Level.SELF_CARE, "NICE NG239 scope; general information only", _under_16),
-    Row("D3", "nerve symptom and (nitrous oxide, pregnancy or rapidly worsening)", Level.URGENT, "NICE CKS; RCEM nitrous oxide guidance; same-day wording [judgement]", _neuro_and_escalator),
     Row("D4", "hearing or seeing things, or new confusion", Level.URGENT, "[judgement]", _psychosis_or_new_confusion),
     Row("D5", "pregnant or breastfeeding with any symptom", Level.URGENT, "NICE CKS (urgent haematology advice in pregnancy)", _pregnant_with_symptom),
     Row("D6", "already on B12 treatment with new or worsening nerve symptoms", Level.SOON, "NICE NG239 (dose or route may need adjusting)", _on_treatment_new_neuro),
