@@ -49,3 +49,9 @@ def test_no_module_patches_rasa_when_imported():
 def test_the_entry_point_is_rasas_command_line():
     run = subprocess.run([sys.executable, "-m", "rasa_cli", "--version"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and "3.6.21" in run.stdout
+
+
+def test_the_entry_point_refuses_an_invalid_setting_before_starting_rasa():
+    env = {"PYTHONPATH": str(ROOT), "PATH": "", "ACTION_TIMEOUT": "soon"}
+    run = subprocess.run([sys.executable, "-m", "rasa_cli", "run"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode != 0 and "ACTION_TIMEOUT='soon' is not valid" in run.stderr and "Traceback" not in run.stderr
