@@ -96,17 +96,8 @@ measure: setup            ## every figure, written into README.md: evaluate, lat
 	$(PY) scripts/measure_latency.py --train
 	$(MAKE) --no-print-directory bench
 
-test: setup               ## every test
-	$(PY) -m pytest tests/unit -q
-	$(MAKE) --no-print-directory validate
-	$(MAKE) --no-print-directory stories
-	$(PY) scripts/evaluate_nlu.py --check tests/nlu/test.yml
-	$(PY) scripts/evaluate_evidence.py --check
-	$(PY) -m pytest tests/integration -q
-	$(MAKE) --no-print-directory browser
-	$(MAKE) --no-print-directory production
-	$(PY) scripts/soak.py --minutes 1 --out reports/soak-short.json
-	$(MAKE) --no-print-directory security
+test: setup               ## every test, in two lanes at once (scripts/test_all.sh; TEST_LANES=1 for one after the other)
+	scripts/test_all.sh
 
 clean:
 	rm -rf models build results reports .stamps logs rasa.db widget/dist widget/node_modules tests/browser/screenshots
