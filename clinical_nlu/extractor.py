@@ -38,6 +38,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from actions.clinical.facts import ADULT_AGE, OLDER_AGE, Status
 from actions.clinical.knowledge import Concept, Kind, Knowledge, load_knowledge
+from clinical_nlu.places import locale_of
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Extraction:
     subject: Optional[str] = None  # "other" when asking for someone else
     topics: List[str] = field(default_factory=list)
     foreign: bool = False
+    locale: Optional[str] = None  # uk | eu | us when the person says where they are
 
     def codes(self, status: Status = Status.PRESENT, kind: Optional[Kind] = None) -> List[str]:
         return [
@@ -749,6 +751,7 @@ class Extractor:
         out.side = self._first_group(self._side, tokens, ("one", "both"))
         out.subject = self._subject(tokens)
         out.topics = self._rank_topics(tokens)
+        out.locale = locale_of(text)
         return out
 
     # ------------------------------------------------------------ helpers

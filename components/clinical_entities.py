@@ -197,6 +197,8 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities.append({"entity": "topic", "value": topic, "start": 0, "end": 0, "confidence": 1.0})
         if extraction.foreign:
             entities.append({"entity": "language", "value": "other", "start": 0, "end": 0, "confidence": 1.0})
+        if extraction.locale:
+            entities.append({"entity": "locale", "value": extraction.locale, "start": 0, "end": 0, "confidence": 1.0})
         return entities
 
 
@@ -219,4 +221,5 @@ def _extract_long(extractor: Extractor, text: str) -> Extraction:
                 setattr(merged, name, getattr(part, name))
         merged.topics = merged.topics or part.topics
         merged.foreign = merged.foreign or part.foreign
+        merged.locale = part.locale or merged.locale
     return merged

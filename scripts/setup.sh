@@ -38,7 +38,7 @@ if [ ! -f build/spacy-en-b12/meta.json ]; then
   .venv/bin/python -m clinical_nlu.pipeline
 fi
 
-model_hash=$(cat config.yml domain.yml $(find data -name '*.yml' | sort) actions/clinical/knowledge.yml actions/clinical/info.yml clinical_nlu/*.py components/*.py | sha256sum | cut -d' ' -f1)
+model_hash=$(cat config.yml domain.yml $(find data -name '*.yml' | sort) actions/clinical/knowledge.yml actions/clinical/info.yml actions/clinical/places.yml clinical_nlu/*.py components/*.py | sha256sum | cut -d' ' -f1)
 if [ ! -f models/b12.tar.gz ] || [ "$(cat .stamps/model 2>/dev/null || true)" != "$model_hash" ]; then
   echo "==> training the model (data or config changed)"
   start=$(date +%s)

@@ -170,6 +170,9 @@ def step(state: State, turn: Turn) -> Outcome:
         replies.append(Reply(MARKUP_ONLY))
         return _reask(state, replies)
     # ----------------------------------------------- record what was said
+    # where the person says they are: that country's numbers from now on (reference section 2)
+    if turn.first("locale") in ("uk", "eu", "us"):
+        state.locale = turn.first("locale")
     before = facts.to_dict()
     noted = _record_entities(facts, turn, state.pending)
     answered = _apply_answer(state, turn)

@@ -29,6 +29,8 @@ def entities(text: str) -> List[dict]:
     out += [{"entity": "topic", "value": t} for t in e.topics[:3]]
     if e.foreign:
         out.append({"entity": "language", "value": "other"})
+    if e.locale:
+        out.append({"entity": "locale", "value": e.locale})
     return out
 
 
@@ -403,3 +405,18 @@ def test_a_part_said_to_be_fine_answers_no():
 def test_weeks_of_pregnancy_are_not_a_symptom_duration():
     c = Chat().say("i am 20 weeks pregnant and exhausted")
     assert c.state.facts.has("MOD_PREGNANT") and c.state.facts.duration is None
+
+
+@pytest.mark.parametrize("where, number, not_number", [
+    ("I'm in Ohio", "911", "999"), ("we live in Dublin", "112", "999"), ("here in Manchester", "999", "911"),
+])
+def test_where_the_person_says_they_are_sets_the_numbers_for_the_conversation(where, number, not_number):
+    chat = Chat().say(f"hi, {where}, my feet have been tingling for weeks")
+    chat.say("now my chest is really tight and it's going into my jaw")
+    assert chat.state.locale in ("us", "eu", "uk") and number in chat.texts and not_number not in chat.texts
+
+
+def test_a_relatives_whereabouts_do_not_change_the_numbers():
+    chat = Chat().say("my sister in Texas says her feet are numb, mine are too")
+    chat.say("my chest is crushing and my left arm is heavy")
+    assert chat.state.locale is None and "999" in chat.texts

@@ -1,0 +1,45 @@
+"""Where the person says they are: the locale whose numbers the conversation should use.
+
+One job: "I'm in Ohio", "we live in Dublin", "here in the States" -> us / eu / uk. A
+place alone is not enough ("my sister in Texas", "a trip to Paris", "I'm from Cork but
+live in Leeds" is uk): it must follow a first-person locative cue. The place lists are
+data (actions/clinical/places.yml). No clinical decision here.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Optional, Pattern
+
+import yaml
+
+PLACES_FILE = Path(__file__).resolve().parents[1] / "actions" / "clinical" / "places.yml"
+
+# first person + being somewhere now: "i'm in", "we are currently in", "i live in", "here in", "based in"
+_CUE = (
+    r"(?:\b(?:i'?m|i am|im|we'\s?re|we are|i'?ve been|we'?ve been)\s+(?:currently\s+|now\s+|still\s+|living\s+|staying\s+|based\s+)?(?:over\s+|out\s+|down\s+|up\s+|back\s+)?(?:in|at)"
+    r"|\b(?:i|we)\s+(?:currently\s+|now\s+)?(?:live|stay|reside|am living|are living)\s+in"
+    r"|\b(?:here|living|based|located)\s+in"
+    r"|\b(?:i|we)\s+(?:have\s+|'ve\s+)?(?:just\s+|recently\s+)?(?:moved|relocated|emigrated)\s+(?:over\s+)?to"
+    r"|\b(?:i'?m|i am|we'\s?re|we are)\s+(?:an?\s+)?(?:american|irish|french|german|spanish|italian|dutch)\s+(?:living\s+)?in)"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _pattern() -> Pattern[str]:
+    data = yaml.safe_load(PLACES_FILE.read_text(encoding="utf-8"))
+    groups = []
+    for locale, kinds in data.items():
+        names = sorted({n for names in kinds.values() for n in names}, key=len, reverse=True)
+        alternatives = "|".join(re.escape(str(n)).replace(r"\ ", r"\s+") for n in names)
+        groups.append(f"(?P<{locale}>{alternatives})")
+    return re.compile(_CUE + r"\s+(?:the\s+)?(?:" + "|".join(groups) + r")(?![\w])", re.IGNORECASE)
+
+
+def locale_of(text: str) -> Optional[str]:
+    """uk, eu or us when the person says where they are; the last such statement wins."""
+    found = None
+    for m in _pattern().finditer(text):
+        found = next(name for name, value in m.groupdict().items() if value)
+    return found
