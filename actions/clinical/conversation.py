@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from actions.clinical.facts import UNKNOWN, Facts, Status
-from actions.clinical.guidance import Reply, fill, result_replies
+from actions.clinical.guidance import SCREEN_UNNAMED, Reply, fill, result_replies
 from actions.clinical.knowledge import Kind, load_knowledge
 from actions.clinical.locale import contacts
 from actions.clinical.questions import BY_ID, AskedView, Question, next_question
-from actions.clinical.rules import Decision, decide, red_flag_decision
+from actions.clinical.rules import DECISION_TABLE, Decision, decide, red_flag_decision
 
 CODE_ENTITIES = {"symptom", "risk_factor", "red_flag", "modifier", "qualifier"}
 ANSWER_INTENTS = {"affirm", "deny", "dont_know"}
@@ -226,6 +226,15 @@ def step(state: State, turn: Turn) -> Outcome:
     if noted:
         replies.append(Reply("Noted: " + "; ".join(noted) + "."))
 
+    # A "yes" to the safety screen is never lost (reference section 5): until a warning sign is
+    # named, its follow-up is asked once more with the options, then the advice for the whole list.
+    if state.pending == "RF_WHICH" and not facts.red_flags():
+        if state.reasks >= 1:
+            return _screen_unresolved(state, replies)
+        state.reasks += 1
+        replies.append(Reply(NOT_UNDERSTOOD + " " + _hint(BY_ID["RF_WHICH"])))
+        return _ask(state, BY_ID["RF_WHICH"], replies, count=False)
+
     # an answer we could not place: say so, re-ask (a few times at most)
     if state.pending and not answered and not changed:
         if state.reasks >= MAX_REASKS:
@@ -346,6 +355,8 @@ def _apply_answer(state: State, turn: Turn) -> bool:
         if q.kind == "open" and facts.symptoms():
             state.asked.append(q.id)
             return True
+        if intent in ("deny", "dont_know") and q.id == "RF_WHICH":
+            return False  # the screen's "yes" stands: unclear, asked once more, then the whole list
         if intent in ("deny", "dont_know"):
             # "none of these" / "not sure": every option not stated otherwise
             status = Status.ABSENT if intent == "deny" else Status.UNSURE
@@ -484,6 +495,14 @@ def _red_flag_result(state: State) -> Optional[Outcome]:
     state.red_flags_advised = sorted(set(state.red_flags_advised) | set(state.facts.red_flags()))
     _conclude(state, decision)
     return Outcome(state, result_replies(decision, state.facts, contacts(state.locale)), decision)
+
+
+def _screen_unresolved(state: State, replies: List[Reply]) -> Outcome:
+    """Emergency advice for the whole red-flag list: a screen "yes" whose sign stayed unnamed."""
+    d1 = next(row for row in DECISION_TABLE if row.id == "D1")
+    decision = Decision(d1, [SCREEN_UNNAMED])
+    _conclude(state, decision)
+    return Outcome(state, replies + result_replies(decision, state.facts, contacts(state.locale)), decision)
 
 
 def _conclude(state: State, decision: Decision) -> None:

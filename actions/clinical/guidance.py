@@ -92,6 +92,18 @@ RED_FLAG_ADVICE = {
     ),
 }
 
+# A "yes" to the safety screen that stayed unnamed after one rephrase with the options
+# (reference section 5): the emergency advice for the whole list.
+SCREEN_UNNAMED = "SCREEN_UNNAMED"
+SCREEN_UNNAMED_ADVICE = (
+    "You said one of these warning signs is happening now, and I could not tell which, so to be safe: call "
+    "{emergency_number} now or go to {emergency_department} for face drooping, arm weakness or slurred speech; sudden "
+    "weakness or numbness on one side; chest pain, pressure or tightness; struggling to breathe; new loss of bladder or "
+    "bowel control or numbness around the bottom or genitals; weakness spreading quickly or not being able to stand or "
+    "walk; or a leg that has suddenly gone cold, pale and painful. For thoughts of harming yourself, call "
+    "{emergency_number} if you might act on them now; otherwise contact {crisis_line} today."
+)
+
 WHY_BY_ROW = {
     "D1": "You described {evidence}, which needs emergency care.",
     "D2": "You described {evidence}, which needs to be seen by a clinician today.",
@@ -153,7 +165,11 @@ def label(code: str) -> str:
     kb = load_knowledge()
     if code in kb.concepts:
         return kb.concept(code).label
-    return {"PROGRESSION_RAPID": "symptoms getting worse quickly", "AGE_UNDER_16": "age under 16"}.get(code, code)
+    return {
+        "PROGRESSION_RAPID": "symptoms getting worse quickly",
+        "AGE_UNDER_16": "age under 16",
+        SCREEN_UNNAMED: "one of the warning signs on the list, happening now",
+    }.get(code, code)
 
 
 def join_words(items: List[str]) -> str:
@@ -178,7 +194,7 @@ def why_text(decision: Decision, facts: Facts) -> str:
     neuro = [label(c) for c in facts.neuro_symptoms()]
     symptoms = [label(c) for c in facts.symptoms()]
     escalators = [ESCALATOR_WORDS[c] for c in evidence if c in ESCALATOR_WORDS]
-    ev_labels = [label(c) for c in evidence if c in kb.concepts or c == "AGE_UNDER_16"]
+    ev_labels = [label(c) for c in evidence if c in kb.concepts or c in ("AGE_UNDER_16", SCREEN_UNNAMED)]
     if row == "U1":
         ev_labels = symptoms
     return WHY_BY_ROW[row].format(
@@ -281,6 +297,8 @@ def result_replies(decision: Decision, facts: Facts, contacts: Contacts) -> List
         replies.append(Reply("(Below, 'you' means the person you are asking for.)"))
     if decision.row.id in ("D1", "D2"):
         replies.extend(red_flag_replies(facts, contacts))
+        if SCREEN_UNNAMED in decision.evidence:
+            replies.append(Reply(fill(SCREEN_UNNAMED_ADVICE, contacts)))
     else:
         replies.append(Reply(f"My suggestion: {fill(LEVEL_HEADLINE[level], contacts)}"))
     replies.append(Reply(f"Why: {why_text(decision, facts)}"))

@@ -420,3 +420,30 @@ def test_a_relatives_whereabouts_do_not_change_the_numbers():
     chat = Chat().say("my sister in Texas says her feet are numb, mine are too")
     chat.say("my chest is crushing and my left arm is heavy")
     assert chat.state.locale is None and "999" in chat.texts
+
+
+def _to_the_screen_follow_up(chat):
+    chat.say("hi", intent="greet")
+    chat.say("yes", intent="affirm")
+    assert chat.pending == "RF_WHICH"
+    return chat
+
+
+@pytest.mark.parametrize("answers", [
+    ["hmm hard to say", "dunno really"],             # words that name no sign, twice
+    ["not sure", "not sure"],
+    ["none of these", "no"],                          # after a yes, "none" is unclear, not a retraction
+])
+def test_a_yes_to_the_safety_screen_that_stays_unnamed_gets_the_emergency_advice_for_the_whole_list(answers):
+    chat = _to_the_screen_follow_up(Chat())
+    chat.say(answers[0], intent="nlu_fallback" if "hmm" in answers[0] else ("dont_know" if "sure" in answers[0] else "deny"))
+    assert chat.pending == "RF_WHICH" and chat.state.stage != "done"  # asked once more, with the options
+    chat.say(answers[1], intent="dont_know" if answers[1] != "no" else "deny")
+    assert chat.state.stage == "done" and chat.slots["triage_level"] == "emergency"
+    assert "999" in chat.texts and "chest pain" in chat.texts and "116 123" in chat.texts
+
+
+def test_a_sign_named_at_the_screen_follow_up_is_acted_on_as_itself():
+    chat = _to_the_screen_follow_up(Chat())
+    chat.say("it's my chest, it's tight and heavy")
+    assert "RF_CHEST_PAIN" in chat.slots["red_flags"] and chat.slots["triage_level"] == "emergency"

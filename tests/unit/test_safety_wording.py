@@ -49,6 +49,7 @@ def all_texts():
     texts += [t.answer for t in load_knowledge().topics]
     texts += list(guidance.RED_FLAG_ADVICE.values()) + list(guidance.LEVEL_HEADLINE.values()) + list(guidance.WHY_BY_ROW.values())
     texts += [guidance.SAFETY_NET, guidance.NOT_A_DIAGNOSIS, guidance.OTHER_CAUSES, guidance.EARLY_MATTERS, apology_text()]
+    texts += [guidance.SCREEN_UNNAMED_ADVICE]
     return texts
 
 
