@@ -421,6 +421,22 @@ _ANAPHORA = [compile_phrase(c) for c in (
     "mine is", "mine are", "mine does", "mine do", "mine has", "mine have", "same here", "me too",
     "i do too", "i have it too",
 )]
+# "do i have pernicious anaemia?", "is it my metformin?", "could this be from the omeprazole?":
+# a question whether a condition or medicine applies is not a statement that it does
+# (clinical reference section 6: a question is never recorded as a fact)
+_DIAGNOSIS_FRAMES = [compile_phrase(c) for c in (
+    "do i have", "have i got", "could i have", "might i have", "would i have", "do you think i have",
+    "does he have", "does she have", "do they have", "has he got", "has she got", "could he have", "could she have",
+    "could it be", "could this be", "could that be", "might it be", "might this be", "would it be",
+    "is it", "is this", "is that", "be caused by", "be from", "be due to", "be because of", "be down to",
+    "be related to", "be linked to", "be the cause",
+)]
+# symptom codes that are themselves a diagnosis or a result ("do i have anaemia?")
+_DIAGNOSIS_CODES = {"SX_BLOOD_RESULT"}
+# a statement turned into a question by a tag: "so i have pernicious anaemia, right?"
+_TAGS = {"right", "yeah", "yes", "correct", "innit", "true"}
+# words that start a statement inside the question: "is it bad that i am vegan?" states veganism
+_STATEMENT_STARTS = {"that", "because", "since", "as", "i", "we", "he", "she", "they", "when", "if"}
 _FIRST_PERSON_Q = [compile_phrase(c) for c in (
     # "does anyone else get palpitations with low b12?" is the poster's own complaint
     "anyone else", "anybody else", "any one else", "am i the only one", "is it just me", "mine",
@@ -708,6 +724,7 @@ class Extractor:
         matches = self._apply_suppression(matches)
         sentence_of, sentences = _sentences(tokens)
         generic = self._generic_questions(tokens, sentences)
+        frames = self._diagnosis_frames(tokens, sentences)
         by_code: Dict[str, Finding] = {}
         sentence_of_code: Dict[str, int] = {}
         for m in matches:
@@ -715,6 +732,10 @@ class Extractor:
             if sentence_of[m.start] in generic:
                 continue
             status = Status.ABSENT if m.denial else self._status(tokens, m, lo, hi, consumed)
+            kind = self.knowledge.concept(m.code).kind
+            if status == Status.PRESENT and (kind in (Kind.RISK_FACTOR, Kind.MODIFIER) or m.code in _DIAGNOSIS_CODES) \
+                    and _asked_whether(m.start, tokens, frames):
+                status = Status.UNSURE
             finding = Finding(
                 code=m.code,
                 kind=self.knowledge.concept(m.code).kind,
@@ -810,6 +831,21 @@ class Extractor:
                 continue
             generic.add(si)
         return generic
+
+    def _diagnosis_frames(self, tokens, sentences) -> List[int]:
+        """Token positions right after "do i have" / "is it" / "could this be from"... in questions."""
+        ends: List[int] = []
+        for lo, hi in sentences:
+            words = [t.text for t in tokens[lo:hi] if t.text not in {",", ".", "!", "'", '"'}]
+            tagged = len(words) >= 3 and words[-1] == "?" and words[-2] in _TAGS
+            if tagged:  # the whole sentence is asked: every mention in it counts from its start
+                ends += list(range(lo, hi))
+                continue
+            if not self._is_question(tokens, lo, hi):
+                continue
+            for frame in _DIAGNOSIS_FRAMES:
+                ends += [e for _s, e in find_phrase(frame, tokens, lo, hi)]
+        return ends
 
     @staticmethod
     def _is_question(tokens, lo, hi) -> bool:
@@ -1138,6 +1174,15 @@ def _runs(positions: Sequence[int]) -> List[Tuple[int, int]]:
         else:
             runs.append((p, p + 1))
     return runs
+
+
+def _asked_whether(start: int, tokens, frame_ends: List[int]) -> bool:
+    """A mention within three words after a diagnosis frame, with no statement starting between."""
+    return any(
+        # a finding may begin inside the frame's last words ("do i [have b12 deficiency]")
+        -2 <= start - end <= 3 and not any(t.text in _STATEMENT_STARTS for t in tokens[end:start])
+        for end in frame_ends
+    )
 
 
 def _has_any(phrases, tokens, lo, hi) -> bool:

@@ -272,3 +272,23 @@ def test_rambling_message_finds_every_code(extractor):
     )
     present = set(extractor.extract(message).codes(P))
     assert {"RK_AGE_OLDER", "RK_DIET_LOW_B12", "RK_MED_ACID", "SX_PARAESTHESIA", "SX_FATIGUE", "SX_COGNITIVE"} <= present
+
+
+@pytest.mark.parametrize("message, code", [
+    ("do I have pernicious anaemia?", "RK_AUTOIMMUNE"),                 # "do i have" + a condition
+    ("is it my metformin?", "RK_MED_METFORMIN"),                        # "is it" + a medicine
+    ("so I have pernicious anaemia, right?", "RK_AUTOIMMUNE"),          # a statement made a question by its tag
+    ("do I have b12 deficiency? I'm vegan", "SX_BLOOD_RESULT"),         # a diagnosis asked about
+])
+def test_a_question_whether_a_condition_applies_is_not_recorded_as_present(extractor, message, code):
+    assert extractor.extract(message).status_of(code) == U
+
+
+@pytest.mark.parametrize("message, code", [
+    ("is it bad that I'm vegan?", "RK_DIET_LOW_B12"),                   # a statement inside the question
+    ("I have pernicious anaemia, could that be why?", "RK_AUTOIMMUNE"),  # stated, then asked about
+    ("I'm on metformin, could it be the cause?", "RK_MED_METFORMIN"),
+    ("do I have b12 deficiency? I'm vegan", "RK_DIET_LOW_B12"),         # the next sentence states it
+])
+def test_what_is_stated_around_a_question_stays_present(extractor, message, code):
+    assert extractor.extract(message).status_of(code) == P
