@@ -1,140 +1,64 @@
-"""Scripted patients talk to the running assistant over REST until a result.
+"""The team's own scripted patients (tests/patients/), through the one simulator.
 
 Usage: python scripts/evaluate_conversations.py [--patients FILE ...] [--check]
 
-Each patient (tests/patients/*.yml, all files by default) has an opening message and an answer
-for every topic. The simulator only reads what the assistant sends: it picks
-the topic of the latest question from its wording (as a person would), answers
-from the script, and stops at the result (the triage_summary payload). It
-reports the share with the correct level, under-triaged (any under-triaged
-emergency is a failure) and over-triaged, and questions per conversation.
-Starts its own servers unless --base is given. Report: reports/conversations.json.
+These 102 patients were written by the same hands as the lexicon: a regression
+set only (the blind sets in scripts/evaluate_evidence.py are the measure). They
+talk to the running assistant through the same simulator as the blind patients
+(tests/evidence/patients.py); their older answer format is adapted on loading.
+Starts its own servers. Report: reports/conversations.json (read by
+scripts/update_readme_results.py). --check fails on an under-triaged emergency
+or a conversation without a result.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import List
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.integration.servers import Servers  # noqa: E402
-
-LEVELS = ["emergency", "urgent", "soon", "routine", "self_care"]
-
-# Topic of a question, from its wording; most specific first.
-TOPICS: List[Tuple[str, str]] = [
-    ("red_flags", r"safety check|which of these is it"),
-    ("psychosis", r"hearing or seeing things"),
-    ("family", r"close family|family have"),
-    ("autoimmune", r"pernicious anaemia or an autoimmune"),
-    ("foot_wound", r"wound, ulcer"),
-    ("gut_surgery", r"weight-loss surgery|stomach surgery"),
-    ("gut_condition", r"coeliac|crohn"),
-    ("acid_meds", r"stomach acid"),
-    ("other_meds", r"colchicine|epilepsy"),
-    ("metformin", r"metformin"),
-    ("diabetes", r"have diabetes"),
-    ("nitrous", r"nitrous oxide"),
-    ("alcohol", r"alcohol"),
-    ("pregnant", r"pregnant|breastfeeding"),
-    ("b12_treatment", r"b12 injections, tablets|already having vitamin b12"),
-    ("diet", r"vegan|vegetarian"),
-    ("other_symptoms", r"unusual tiredness"),
-    ("symptoms", r"what symptoms|which ones"),
-    ("tingling", r"tingling, pins and needles"),
-    ("balance", r"unsteady|balance"),
-    ("weakness", r"weakness in"),
-    ("memory", r"memory"),
-    ("vision", r"vision"),
-    ("duration", r"how long"),
-    ("progression", r"getting worse"),
-    ("age", r"how old"),
-]
+from tests.evidence import patients as sim  # noqa: E402
+from tests.evidence.client import assistant  # noqa: E402
+from tests.evidence.topics import TOPIC_CODES  # noqa: E402
 
 
-def topic_of(text: str) -> Optional[str]:
-    low = text.lower()
-    for topic, rx in TOPICS:
-        if re.search(rx, low):
-            return topic
-    return None
+def adapt(patient: dict) -> dict:
+    """The older format: one `other_symptoms` answer for the symptom list, no answer for the
+    safety screen's follow-up, `mid_interview` among the answers."""
+    answers = dict(patient.get("answers") or {})
+    mid = answers.pop("mid_interview", None) or patient.get("mid_interview")
+    facts = set(patient.get("facts") or [])
+    if "other_symptoms" in answers:
+        for topic, codes in TOPIC_CODES.items():
+            if topic not in answers and codes[0].startswith("SX_") and codes[0] in facts:
+                answers[topic] = answers["other_symptoms"]
+    answers.setdefault("none", "no")
+    answers.setdefault("red_flag_which", answers.get("red_flags", "not sure"))
+    return {**patient, "answers": answers, "mid_interview": mid}
 
 
-def last_question(messages: List[dict]) -> Optional[str]:
-    for m in reversed(messages):
-        t = m.get("text") or ""
-        if m.get("buttons") or t.rstrip().endswith("?") or "pick" in t.lower():
-            return t
-    return None
-
-
-def run_patient(s: Servers, p: dict, max_turns: int = 45) -> dict:
-    sender = f"pt-{p['id']}-{time.time_ns()}"
-    answers: Dict[str, str] = p.get("answers") or {}
-    messages = s.say(sender, p["opening"])
-    questions, turns, repeats = 0, 1, {}
-    mid = p.get("answers", {}).get("mid_interview") or p.get("mid_interview")
-    result = None
-    while turns < max_turns:
-        result = next((m["custom"] for m in messages if m.get("custom", {}).get("type") == "triage_summary"), None)
-        if result:
-            break
-        q = last_question(messages)
-        if q is None:
-            messages = s.say(sender, "ok")
-            turns += 1
-            continue
-        questions += 1
-        topic = topic_of(q)
-        repeats[topic] = repeats.get(topic, 0) + 1
-        if mid and turns == 4:
-            reply, mid = mid, None
-        elif topic is None or repeats[topic] > 2:
-            reply = "not sure"
-        else:
-            reply = str(answers.get(topic, "no"))
-        messages = s.say(sender, reply)
-        turns += 1
-    level = result["level"] if result else None
-    expected = p["expected_level"]
-    return {
-        "id": p["id"],
-        "expected_level": expected,
-        "expected_row": p.get("expected_row"),
-        "level": level,
-        "row": result["row"] if result else None,
-        "questions": questions,
-        "turns": turns,
-        "correct": level == expected,
-        "under": level is not None and LEVELS.index(level) > LEVELS.index(expected),
-        "over": level is not None and LEVELS.index(level) < LEVELS.index(expected),
-        "no_result": level is None,
-    }
-
-
-def summarise(results: List[dict]) -> dict:
+def legacy_summary(results: List[dict]) -> dict:
+    """The figures the README's regression table shows."""
     n = len(results)
-    emergencies = [r for r in results if r["expected_level"] == "emergency"]
+    s = sim.summarise(results)
+    turns = [r["turns"] for r in results]
     return {
         "patients": n,
-        "correct": sum(r["correct"] for r in results) / n,
-        "under_triaged": sum(r["under"] for r in results) / n,
-        "over_triaged": sum(r["over"] for r in results) / n,
-        "no_result": sum(r["no_result"] for r in results),
-        "emergencies": len(emergencies),
-        "emergencies_under_triaged": sum(1 for r in emergencies if not r["correct"]),
-        "questions_mean": round(statistics.mean(r["questions"] for r in results), 1),
-        "questions_median": statistics.median(r["questions"] for r in results),
+        "correct": s["exact"],
+        "under_triaged": s["under_triaged"] / n,
+        "over_triaged": s["over_triaged"] / n,
+        "no_result": s["no_result"],
+        "emergencies": s["emergencies"],
+        "emergencies_under_triaged": s["emergencies_missed"],
+        "questions_mean": round(statistics.mean(t - 1 for t in turns), 1),
+        "questions_median": statistics.median(t - 1 for t in turns),
         "rows_covered": sorted({r["expected_row"] for r in results if r["expected_row"]}),
     }
 
@@ -142,25 +66,18 @@ def summarise(results: List[dict]) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--patients", nargs="+", default=sorted(str(p) for p in (ROOT / "tests" / "patients").glob("*.yml")))
-    parser.add_argument("--check", action="store_true", help="fail on any under-triaged emergency")
+    parser.add_argument("--check", action="store_true", help="fail on any under-triaged emergency or missing result")
     args = parser.parse_args()
-    patients = [p for path in args.patients for p in yaml.safe_load(Path(path).read_text())["patients"]]
-    with tempfile.TemporaryDirectory() as tmp:
-        s = Servers(Path(tmp))
-        try:
-            s.start_actions()
-            s.start_rasa()
-            results = [run_patient(s, p) for p in patients]
-        finally:
-            s.stop()
-    summary = summarise(results)
+    patients = [adapt(p) for path in args.patients for p in yaml.safe_load(Path(path).read_text())["patients"]]
+    with assistant() as a:
+        results = [sim.run_patient(a, p) for p in patients]
+    summary = legacy_summary(results)
     out = ROOT / "reports" / "conversations.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"summary": summary, "results": results}, indent=2))
-    print(f"{'patient':<36}{'expected':>10}{'got':>10}{'row':>6}{'qs':>5}")
+    out.write_text(json.dumps({"summary": summary, "results": results}, indent=2, ensure_ascii=False))
     for r in results:
-        mark = "" if r["correct"] else ("  UNDER" if r["under"] else ("  OVER" if r["over"] else "  NONE"))
-        print(f"{r['id']:<36}{r['expected_level']:>10}{str(r['level']):>10}{str(r['row']):>6}{r['questions']:>5}{mark}")
+        mark = "" if r["exact"] else ("  UNDER" if r["under"] else ("  OVER" if r["over"] else "  NONE"))
+        print(f"{r['id']:<36}{r['expected_level']:>10}{str(r['level']):>10}{r['turns']:>5}{mark}")
     print(
         f"\nconversations: {summary['patients']} patients; correct level {summary['correct']:.1%}, "
         f"under-triaged {summary['under_triaged']:.1%}, over-triaged {summary['over_triaged']:.1%}, "

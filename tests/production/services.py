@@ -28,7 +28,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 from tests.integration.servers import free_port
 
@@ -204,36 +204,42 @@ def _started(server: Server) -> Server:
     return server
 
 
-def postgres() -> PostgresServer:
-    """The PostgreSQL of this process: PGHOST's when configured, else a throwaway one,
-    started on first use."""
+def _shared_server(name: str, configured: Callable[[], Optional[Server]], throwaway: Callable[[], Server]) -> Server:
+    """This process's server `name`: the configured one, else a throwaway started on first use."""
     with _lock:
-        if "postgres" not in _shared:
-            if os.environ.get("PGHOST"):
-                _shared["postgres"] = PostgresServer(
-                    os.environ["PGHOST"], int(os.environ.get("PGPORT", "5432")), os.environ.get("PGPASSWORD", ""),
-                    user=os.environ.get("PGUSER", "postgres"),
-                )
-            else:
+        if name not in _shared:
+            server = configured()
+            if server is None:
                 _cleanup_at_exit()
-                _shared["postgres"] = _started(PostgresServer.throwaway())
-        return _shared["postgres"]  # type: ignore[return-value]
+                server = _started(throwaway())
+            _shared[name] = server
+        return _shared[name]
+
+
+def postgres() -> PostgresServer:
+    """The PostgreSQL of this process: PGHOST's when configured, else a throwaway one."""
+    def configured() -> Optional[Server]:
+        if not os.environ.get("PGHOST"):
+            return None
+        return PostgresServer(
+            os.environ["PGHOST"], int(os.environ.get("PGPORT", "5432")), os.environ.get("PGPASSWORD", ""),
+            user=os.environ.get("PGUSER", "postgres"),
+        )
+
+    return _shared_server("postgres", configured, PostgresServer.throwaway)  # type: ignore[return-value]
 
 
 def redis() -> RedisServer:
-    """The Redis of this process: REDIS_HOST's when configured, else a throwaway one,
-    started on first use."""
-    with _lock:
-        if "redis" not in _shared:
-            if os.environ.get("REDIS_HOST"):
-                _shared["redis"] = RedisServer(
-                    os.environ["REDIS_HOST"], int(os.environ.get("REDIS_PORT", "6379")), os.environ.get("REDIS_PASSWORD", "")
-                )
-            else:
-                _cleanup_at_exit()
-                folder = Path(tempfile.mkdtemp(prefix="b12-redis-"))
-                _shared["redis"] = _started(RedisServer(HOST, free_port(), owned=True, folder=folder))
-        return _shared["redis"]  # type: ignore[return-value]
+    """The Redis of this process: REDIS_HOST's when configured, else a throwaway one."""
+    def configured() -> Optional[Server]:
+        if not os.environ.get("REDIS_HOST"):
+            return None
+        return RedisServer(os.environ["REDIS_HOST"], int(os.environ.get("REDIS_PORT", "6379")), os.environ.get("REDIS_PASSWORD", ""))
+
+    def throwaway() -> Server:
+        return RedisServer(HOST, free_port(), owned=True, folder=Path(tempfile.mkdtemp(prefix="b12-redis-")))
+
+    return _shared_server("redis", configured, throwaway)  # type: ignore[return-value]
 
 
 def remove_all() -> None:
