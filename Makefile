@@ -19,7 +19,7 @@ setup:                    ## idempotent: only redoes what changed
 train: setup              ## (re)train when data or config changed
 
 spacy:
-	$(PY) -m clinical_nlu.pipeline
+	$(PY) -m reader.pipeline
 
 shell: setup              ## chat in the terminal (the action server must run: `make run` elsewhere)
 	$(PY) -m rasa_cli shell --model models/b12.tar.gz

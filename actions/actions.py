@@ -1,4 +1,4 @@
-"""Rasa SDK actions: thin adapters around ``actions.clinical.conversation``.
+"""Rasa SDK actions: thin adapters around ``engine.conversation``.
 
 Every action reads the interview state slot and the user messages it has
 not processed yet, runs the pure-Python ``step`` on each, and turns the
@@ -18,8 +18,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clinical.conversation import Outcome, State, Turn, absorb, public_slots, step
-from actions.clinical.guidance import Reply
+from engine.conversation import Outcome, State, Turn, absorb, public_slots, step
+from engine.guidance import Reply
 
 logger = logging.getLogger(__name__)
 

@@ -174,7 +174,7 @@ def custom_as_text(custom: Any, texts_sent: Iterable[str]) -> Optional[str]:
         return None
     if custom.get("type") == "triage_summary":
         try:
-            from actions.clinical.guidance import summary_text
+            from engine.guidance import summary_text
 
             text = summary_text(dict(custom))
         except Exception:  # a payload of another shape: show what is readable

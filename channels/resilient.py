@@ -30,9 +30,9 @@ from sanic.response import HTTPResponse
 import rasa_patches
 import settings
 from channels.log_privacy import conversation
-from actions.clinical.guidance import RED_FLAG_ADVICE, fill
-from actions.clinical.knowledge import Level
-from actions.clinical.locale import contacts
+from engine.guidance import RED_FLAG_ADVICE, fill
+from knowledge import Level
+from engine.locale import contacts
 from channels.guard import (
     RATE_LIMITED,
     clean_metadata,

@@ -28,7 +28,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.clinical.locale import contacts
+from engine.locale import contacts
 from channels.messaging_common import (
     NOT_TEXT,
     TELEGRAM_LIMIT,

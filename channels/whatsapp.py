@@ -32,7 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
-from actions.clinical.locale import contacts
+from engine.locale import contacts
 from channels.messaging_common import (
     NOT_TEXT,
     WHATSAPP_LIMIT,

@@ -4,7 +4,7 @@ Not a message channel of its own: the widget talks to the socket.io channel
 (REST as fallback). This "channel" only adds routes under /chat:
 
 - /chat/widget.js       the built bundle (``make setup`` builds widget/ with npm)
-- /chat/config.json     the locale's emergency number, from actions/clinical/locale.py
+- /chat/config.json     the locale's emergency number, from engine/locale.py
 - /chat/demo/           a fictional health site with the widget embedded
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.clinical.locale import LOCALES, contacts
+from engine.locale import LOCALES, contacts
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "widget" / "dist"

@@ -28,9 +28,9 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.clinical.facts import Status
-from actions.clinical.knowledge import Kind
-from clinical_nlu.extractor import _FIRST_PERSON, _QUESTION_STARTS, Extraction, Extractor, normalise
+from knowledge import Status
+from knowledge import Kind
+from reader.extractor import _FIRST_PERSON, _QUESTION_STARTS, Extraction, Extractor, normalise
 
 MAX_CHARS = 5000  # longer messages are read in full, in slices of this size
 EXTRACTION = "clinical_extraction"  # the extraction, cached on the message for the extractor

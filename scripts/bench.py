@@ -173,8 +173,8 @@ def reader_cost(repeats: int = 5) -> Dict[str, float]:
     same run, so the ratio stays comparable across machines (a unit test used to
     assert an absolute time; that failed on slower machines).
     """
-    from clinical_nlu.extractor import default_extractor
-    from clinical_nlu.pipeline import DEFAULT_PIPELINE_PATH, save_pipeline
+    from reader.extractor import default_extractor
+    from reader.pipeline import DEFAULT_PIPELINE_PATH, save_pipeline
 
     if not DEFAULT_PIPELINE_PATH.exists():
         save_pipeline()

@@ -35,10 +35,10 @@ fi
 
 if [ ! -f build/spacy-en-b12/meta.json ]; then
   echo "==> building the spaCy pipeline (build/spacy-en-b12)"
-  .venv/bin/python -m clinical_nlu.pipeline
+  .venv/bin/python -m reader.pipeline
 fi
 
-model_hash=$(cat config.yml domain.yml $(find data -name '*.yml' | sort) actions/clinical/knowledge.yml actions/clinical/info.yml actions/clinical/places.yml clinical_nlu/*.py components/*.py | sha256sum | cut -d' ' -f1)
+model_hash=$(cat config.yml domain.yml $(find data -name '*.yml' | sort) knowledge/*.yml knowledge/*.py reader/*.py components/*.py | sha256sum | cut -d' ' -f1)
 if [ ! -f models/b12.tar.gz ] || [ "$(cat .stamps/model 2>/dev/null || true)" != "$model_hash" ]; then
   echo "==> training the model (data or config changed)"
   start=$(date +%s)

@@ -8,9 +8,9 @@ from typing import List, Optional
 
 import pytest
 
-from actions.clinical.conversation import State, Turn, absorb, public_slots, step
-from actions.clinical.questions import BY_ID
-from clinical_nlu.extractor import default_extractor
+from engine.conversation import State, Turn, absorb, public_slots, step
+from engine.questions import BY_ID
+from reader.extractor import default_extractor
 
 
 def entities(text: str) -> List[dict]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.clinical.questions import all_question_texts
+from engine.questions import all_question_texts
 from tests.evidence import patients as sim
 from tests.evidence.real_language import score
 from tests.evidence.redteam import summarise as summarise_redteam

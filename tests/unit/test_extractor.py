@@ -1,4 +1,4 @@
-"""The free-text clinical extractor (clinical_nlu/extractor.py) on lay phrasings.
+"""The free-text clinical extractor (reader/extractor.py) on lay phrasings.
 
 Each case is a message as people write it online (typos, slang, UK/US
 spellings, third person) and what the extractor must read from it: the code
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.clinical.facts import Status
-from clinical_nlu.pipeline import DEFAULT_PIPELINE_PATH, save_pipeline
+from knowledge import Status
+from reader.pipeline import DEFAULT_PIPELINE_PATH, save_pipeline
 
 P, A, U = Status.PRESENT, Status.ABSENT, Status.UNSURE
 
@@ -21,7 +21,7 @@ P, A, U = Status.PRESENT, Status.ABSENT, Status.UNSURE
 def extractor():
     if not DEFAULT_PIPELINE_PATH.exists():
         save_pipeline()
-    from clinical_nlu.extractor import default_extractor
+    from reader.extractor import default_extractor
 
     return default_extractor()
 
@@ -217,9 +217,16 @@ def test_extractor_reads_age(extractor, message, age):
     assert extractor.extract(message).age == age
 
 
-def test_age_65_or_over_is_older_age_risk_factor(extractor):
-    assert extractor.extract("i'm 72").status_of("RK_AGE_OLDER") == P
-    assert extractor.extract("58f").status_of("RK_AGE_OLDER") == A
+def test_the_reader_reports_an_age_and_leaves_the_risk_to_the_engine(extractor):
+    # age 65 as a risk factor is a clinical decision: engine/facts.py makes it
+    from engine.facts import Facts
+
+    for message, age, older in (("i'm 72", 72, P), ("58f", 58, A)):
+        reading = extractor.extract(message)
+        assert reading.age == age and reading.status_of("RK_AGE_OLDER") is None
+        facts = Facts()
+        facts.set_age(reading.age)
+        assert facts.status["RK_AGE_OLDER"] == older
 
 
 @pytest.mark.parametrize(
@@ -270,8 +277,10 @@ def test_rambling_message_finds_every_code(extractor):
         "long story but im 66, vegetarian since the 80s, on omeprazole for years, and lately "
         "my feet tingle and im always shattered, my daughter thinks im confused sometimes"
     )
-    present = set(extractor.extract(message).codes(P))
-    assert {"RK_AGE_OLDER", "RK_DIET_LOW_B12", "RK_MED_ACID", "SX_PARAESTHESIA", "SX_FATIGUE", "SX_COGNITIVE"} <= present
+    reading = extractor.extract(message)
+    present = set(reading.codes(P))
+    assert reading.age == 66
+    assert {"RK_DIET_LOW_B12", "RK_MED_ACID", "SX_PARAESTHESIA", "SX_FATIGUE", "SX_COGNITIVE"} <= present
 
 
 @pytest.mark.parametrize("message, code", [

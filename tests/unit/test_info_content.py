@@ -1,4 +1,4 @@
-"""Checks on the information answers in actions/clinical/info.yml.
+"""Checks on the information answers in knowledge/info.yml.
 
 The answers are clinical content a clinician reviews; these tests guard the
 structure the actions rely on, the wording rules of the clinical reference
@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-INFO_PATH = REPO_ROOT / "actions" / "clinical" / "info.yml"
+INFO_PATH = REPO_ROOT / "knowledge" / "info.yml"
 SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
 
 REQUIRED_IDS = {

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.clinical.knowledge import KNOWLEDGE_FILE, Kind, load_knowledge
+from knowledge import KNOWLEDGE_FILE, Kind, load_knowledge
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "clinical-reference.md"
 

@@ -9,7 +9,7 @@ from typing import Any, Dict, List
 
 import pytest
 
-from actions.clinical.conversation import State, Turn, step
+from engine.conversation import State, Turn, step
 from channels.messaging_common import (
     TELEGRAM_LIMIT,
     WHATSAPP_LIMIT,

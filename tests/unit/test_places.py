@@ -1,7 +1,7 @@
-"""Where the person says they are (clinical_nlu/places.py): a first-person cue and a listed place."""
+"""Where the person says they are (reader/places.py): a first-person cue and a listed place."""
 import pytest
 
-from clinical_nlu.places import locale_of
+from reader.places import locale_of
 
 
 @pytest.mark.parametrize("text, locale", [

@@ -1,9 +1,9 @@
 """The decision table of clinical-reference section 6, row by row."""
 import pytest
 
-from actions.clinical.facts import Facts, Status
-from actions.clinical.knowledge import Level
-from actions.clinical.rules import DECISION_TABLE, decide
+from engine.facts import Facts, Status
+from knowledge import Level
+from engine.rules import DECISION_TABLE, decide
 
 P, A, U = Status.PRESENT, Status.ABSENT, Status.UNSURE
 

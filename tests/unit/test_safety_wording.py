@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.clinical import guidance
-from actions.clinical.conversation import all_static_texts
-from actions.clinical.facts import Facts, Status
-from actions.clinical.knowledge import Kind, load_knowledge
-from actions.clinical.locale import LOCALES, contacts
-from actions.clinical.questions import all_question_texts
-from actions.clinical.rules import decide
+from engine import guidance
+from engine.conversation import all_static_texts
+from engine.facts import Facts, Status
+from knowledge import Kind, load_knowledge
+from engine.locale import LOCALES, contacts
+from engine.questions import all_question_texts
+from engine.rules import decide
 from channels.resilient import apology_text
 from tests.evidence.guardrails import violations
 
@@ -95,7 +95,7 @@ def test_medicine_advice_keeps_the_prescriber_in_charge():
     assert "prescriber" in text and "Keep taking them as prescribed" in text
 
 
-@pytest.mark.parametrize("path", sorted(str(p) for p in (ROOT / "actions").rglob("*.py")))
+@pytest.mark.parametrize("path", sorted(str(p) for d in ("actions", "engine", "knowledge", "reader") for p in (ROOT / d).rglob("*.py")))
 def test_source_files_hold_no_forbidden_wording(path):
     # the hook in shared/hooks/before-stop greps for these too
     text = Path(path).read_text()

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Tuple
 
-from actions.clinical.facts import Facts
-from actions.clinical.knowledge import Kind, load_knowledge
+from engine.facts import Facts
+from knowledge import Kind, load_knowledge
 
 YES_NO_UNSURE = (
     {"title": "Yes", "payload": "/affirm"},

@@ -28,6 +28,14 @@ class Kind(str, enum.Enum):
     QUALIFIER = "qualifier"
 
 
+class Status(str, enum.Enum):
+    """What a message or an answer says of a code."""
+
+    PRESENT = "present"
+    ABSENT = "absent"
+    UNSURE = "unsure"
+
+
 class Level(str, enum.Enum):
     """Triage levels of clinical-reference section 2, most urgent first."""
 

@@ -3,7 +3,7 @@
 One job: "I'm in Ohio", "we live in Dublin", "here in the States" -> us / eu / uk. A
 place alone is not enough ("my sister in Texas", "a trip to Paris", "I'm from Cork but
 live in Leeds" is uk): it must follow a first-person locative cue. The place lists are
-data (actions/clinical/places.yml). No clinical decision here.
+data (knowledge/places.yml). No clinical decision here.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Optional, Pattern
 
 import yaml
 
-PLACES_FILE = Path(__file__).resolve().parents[1] / "actions" / "clinical" / "places.yml"
+PLACES_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "places.yml"
 
 # first person + being somewhere now: "i'm in", "we are currently in", "i live in", "here in", "based in"
 _CUE = (

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from actions.clinical.facts import UNKNOWN, Facts, Status
-from actions.clinical.guidance import SCREEN_UNNAMED, Reply, fill, result_replies
-from actions.clinical.knowledge import Kind, load_knowledge
-from actions.clinical.locale import contacts
-from actions.clinical.questions import BY_ID, AskedView, Question, next_question
-from actions.clinical.rules import DECISION_TABLE, Decision, decide, red_flag_decision
+from engine.facts import UNKNOWN, Facts, Status
+from engine.guidance import SCREEN_UNNAMED, Reply, fill, result_replies
+from knowledge import Kind, load_knowledge
+from engine.locale import contacts
+from engine.questions import BY_ID, AskedView, Question, next_question
+from engine.rules import DECISION_TABLE, Decision, decide, red_flag_decision
 
 CODE_ENTITIES = {"symptom", "risk_factor", "red_flag", "modifier", "qualifier"}
 ANSWER_INTENTS = {"affirm", "deny", "dont_know"}

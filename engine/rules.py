@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, List, Tuple
 
-from actions.clinical.facts import Facts
-from actions.clinical.knowledge import Level
+from engine.facts import Facts
+from knowledge import Level
 
 Evidence = List[str]
 

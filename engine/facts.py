@@ -6,21 +6,14 @@ for. It round-trips through a JSON dict so it can live in a Rasa slot.
 """
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from actions.clinical.knowledge import Kind, Knowledge, Level, load_knowledge
+from knowledge import Kind, Knowledge, Level, Status, load_knowledge  # noqa: F401 (Status re-exported)
 
 OLDER_AGE = 65
 ADULT_AGE = 16
 UNKNOWN = "unknown"  # an answer of "I don't know" to a modifier question
-
-
-class Status(str, enum.Enum):
-    PRESENT = "present"
-    ABSENT = "absent"
-    UNSURE = "unsure"
 
 
 @dataclass

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from actions.clinical.facts import Facts
-from actions.clinical.knowledge import Kind, Level, load_knowledge
-from actions.clinical.locale import Contacts
-from actions.clinical.rules import Decision
+from engine.facts import Facts
+from knowledge import Kind, Level, load_knowledge
+from engine.locale import Contacts
+from engine.rules import Decision
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Recognise clinical facts in free text: codes with present/absent/unsure.
 
-Driven entirely by ``actions/clinical/knowledge.yml``. Steps:
+Driven entirely by ``knowledge/knowledge.yml``. Steps:
 
 1. normalise: strip markup, fold quotes, expand contractions and chat
    shorthand ("dont", "idk", "w/o", "pins n needles"), lower-case;
@@ -36,9 +36,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from actions.clinical.facts import ADULT_AGE, OLDER_AGE, Status
-from actions.clinical.knowledge import Concept, Kind, Knowledge, load_knowledge
-from clinical_nlu.places import locale_of
+from knowledge import Concept, Kind, Knowledge, Status, load_knowledge
+from reader.places import locale_of
 
 
 @dataclass(frozen=True)
@@ -461,7 +460,7 @@ class Extractor:
     def __init__(self, knowledge: Optional[Knowledge] = None, nlp=None) -> None:
         self.knowledge = knowledge or load_knowledge()
         if nlp is None:
-            from clinical_nlu.pipeline import load_pipeline
+            from reader.pipeline import load_pipeline
 
             nlp = load_pipeline()
         self.nlp = nlp
@@ -755,17 +754,6 @@ class Extractor:
                 sentence_of_code[m.code] = sentence_of[m.start]
         out.findings = sorted(by_code.values(), key=lambda f: f.start)
         out.age = _age(norm)
-        if out.age is not None and out.age >= ADULT_AGE and "RK_AGE_OLDER" not in by_code:
-            out.findings.append(
-                Finding(
-                    "RK_AGE_OLDER",
-                    Kind.RISK_FACTOR,
-                    Status.PRESENT if out.age >= OLDER_AGE else Status.ABSENT,
-                    0,
-                    0,
-                    str(out.age),
-                )
-            )
         out.duration = _duration(norm)
         out.progression = self._first_group(self._progression, tokens, ("rapid", "stable", "slow"))
         out.onset = self._first_group(self._onset, tokens, ("sudden", "gradual"))
