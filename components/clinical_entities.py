@@ -30,17 +30,18 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from knowledge import Status
 from knowledge import Kind
-from reader.extractor import _FIRST_PERSON, _QUESTION_STARTS, Extraction, Extractor, normalise
+from reader import Reader, Reading, normalise
+from reader.questions import FIRST_PERSON, QUESTION_STARTS
 
 MAX_CHARS = 5000  # longer messages are read in full, in slices of this size
 EXTRACTION = "clinical_extraction"  # the extraction, cached on the message for the extractor
-_EXTRACTORS: Dict[int, Extractor] = {}
+_EXTRACTORS: Dict[int, Reader] = {}
 
 
-def _extractor_for(model: SpacyModel) -> Extractor:
+def _extractor_for(model: SpacyModel) -> Reader:
     key = id(model.model)
     if key not in _EXTRACTORS:
-        _EXTRACTORS[key] = Extractor(nlp=model.model)
+        _EXTRACTORS[key] = Reader(nlp=model.model)
         # The lexicon, TensorFlow and Rasa leave a large, long-lived heap; without
         # this, full garbage collections added ~200 ms pauses to random turns.
         gc.collect()
@@ -48,7 +49,7 @@ def _extractor_for(model: SpacyModel) -> Extractor:
     return _EXTRACTORS[key]
 
 
-def extraction_of(message: Message, model: SpacyModel) -> Optional[Extraction]:
+def extraction_of(message: Message, model: SpacyModel) -> Optional[Reading]:
     text = message.get(TEXT) or ""
     if not text.strip() or text.startswith("/"):
         return None
@@ -61,7 +62,7 @@ def extraction_of(message: Message, model: SpacyModel) -> Optional[Extraction]:
 
 
 
-def clinical_features(text: str, extraction: Optional[Extraction]) -> np.ndarray:
+def clinical_features(text: str, extraction: Optional[Reading]) -> np.ndarray:
     """Sentence features for the intent classifier, from what the extractor found."""
     words = normalise(text).split()
     v = np.zeros(16, dtype=np.float32)
@@ -81,8 +82,8 @@ def clinical_features(text: str, extraction: Optional[Extraction]) -> np.ndarray
         v[14] = extraction.foreign
         v[15] = extraction.subject == "other"
     v[9] = "?" in text
-    v[10] = bool(words) and words[0] in _QUESTION_STARTS
-    v[12] = any(w.strip(",.!?") in _FIRST_PERSON for w in words)
+    v[10] = bool(words) and words[0] in QUESTION_STARTS
+    v[12] = any(w.strip(",.!?") in FIRST_PERSON for w in words)
     # scaled up so a handful of dense signals are not drowned by thousands of n-grams
     return v * 3.0
 
@@ -176,7 +177,7 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
         return messages
 
     @staticmethod
-    def to_entities(extraction: Extraction, max_topics: int = 3) -> List[Dict[Text, Any]]:
+    def to_entities(extraction: Reading, max_topics: int = 3) -> List[Dict[Text, Any]]:
         entities: List[Dict[Text, Any]] = []
         for f in extraction.findings:
             entity: Dict[Text, Any] = {
@@ -202,14 +203,14 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
         return entities
 
 
-def _extract_long(extractor: Extractor, text: str) -> Extraction:
+def _extract_long(extractor: Reader, text: str) -> Reading:
     """Very long messages are read slice by slice so that nothing is skipped."""
     if len(text) <= MAX_CHARS:
-        return extractor.extract(text)
-    merged = Extraction()
+        return extractor.read(text)
+    merged = Reading()
     seen: Dict[str, int] = {}
     for offset in range(0, len(text), MAX_CHARS):
-        part = extractor.extract(text[offset : offset + MAX_CHARS])
+        part = extractor.read(text[offset : offset + MAX_CHARS])
         for f in part.findings:
             if f.code in seen:
                 merged.findings[seen[f.code]] = f

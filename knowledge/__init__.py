@@ -106,6 +106,13 @@ class Knowledge:
     subject_other: Tuple[str, ...]
     relations: Tuple[str, ...]
     topics: Tuple[InfoTopic, ...] = field(default_factory=tuple)
+    blood_relatives: Tuple[str, ...] = ()
+    family_history_of: Tuple[str, ...] = ()
+    lasting: Tuple[str, ...] = ()
+    implies: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    word_classes: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    # category -> {"preceding"|"following"|"pseudo": phrases}; "termination": {"": phrases}
+    context: Mapping[str, Mapping[str, Tuple[str, ...]]] = field(default_factory=dict)
 
     def of_kind(self, kind: Kind) -> List[Concept]:
         return [c for c in self.concepts.values() if c.kind == kind]
@@ -124,11 +131,46 @@ def _tuple_of_str(values) -> Tuple[str, ...]:
     return tuple(str(v) for v in (values or ()))
 
 
-def _parse_concept(code: str, kind: Kind, raw: dict) -> Concept:
+def _expand_classes(classes: Mapping[str, Tuple[str, ...]]) -> Dict[str, Tuple[str, ...]]:
+    """Resolve "@class" references inside word classes (no cycles allowed)."""
+    out: Dict[str, Tuple[str, ...]] = {}
+
+    def resolve(name: str, seen: Tuple[str, ...]) -> Tuple[str, ...]:
+        if name in out:
+            return out[name]
+        if name not in classes:
+            raise ValueError(f"unknown word class @{name}")
+        if name in seen:
+            raise ValueError(f"word class @{name} refers to itself")
+        words: List[str] = []
+        for w in classes[name]:
+            words.extend(resolve(w[1:], seen + (name,)) if w.startswith("@") else (w,))
+        out[name] = tuple(dict.fromkeys(words))
+        return out[name]
+
+    for name in classes:
+        resolve(name, ())
+    return out
+
+
+def _alternatives(group, classes: Mapping[str, Tuple[str, ...]]) -> Tuple[str, ...]:
+    """A combo group's alternatives, every "@class" replaced by the class's words."""
+    words: List[str] = []
+    for alt in _tuple_of_str(group):
+        if alt.startswith("@"):
+            if alt[1:] not in classes:
+                raise ValueError(f"unknown word class {alt}")
+            words.extend(classes[alt[1:]])
+        else:
+            words.append(alt)
+    return tuple(dict.fromkeys(words))
+
+
+def _parse_concept(code: str, kind: Kind, raw: dict, classes: Mapping[str, Tuple[str, ...]] = {}) -> Concept:
     if not code.startswith(_PREFIX[kind]):
         raise ValueError(f"{code}: a {kind.value} code must start with {_PREFIX[kind]}")
     combos = tuple(
-        tuple(_tuple_of_str(group) for group in combo) for combo in raw.get("combos") or ()
+        tuple(_alternatives(group, classes) for group in combo) for combo in raw.get("combos") or ()
     )
     level = raw.get("level")
     return Concept(
@@ -150,11 +192,22 @@ def _parse_concept(code: str, kind: Kind, raw: dict) -> Concept:
 
 def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
     concepts: Dict[str, Concept] = {}
+    classes = _expand_classes({str(k): _tuple_of_str(v) for k, v in (raw.get("word_classes") or {}).items()})
     for section, kind in _SECTION_KIND.items():
         for code, body in (raw.get(section) or {}).items():
             if code in concepts:
                 raise ValueError(f"duplicate code {code}")
-            concepts[code] = _parse_concept(code, kind, body)
+            body = dict(body)
+            body["combos"] = list(body.get("combos") or []) + list((raw.get("compositions") or {}).get(code) or [])
+            concepts[code] = _parse_concept(code, kind, body, classes)
+    for code in (raw.get("compositions") or {}):
+        if code not in concepts:
+            raise ValueError(f"compositions name unknown code {code}")
+    implies = {str(k): _tuple_of_str(v) for k, v in (raw.get("implies") or {}).items()}
+    for code, targets in implies.items():
+        for c in (code,) + targets:
+            if c not in concepts:
+                raise ValueError(f"implies names unknown code {c}")
     for concept in concepts.values():
         for other in concept.suppresses + concept.requires:
             if other not in concepts:
@@ -183,11 +236,40 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         subject_other=_tuple_of_str(raw.get("subject_other")),
         relations=_tuple_of_str(raw.get("relations")),
         topics=topics,
+        blood_relatives=_tuple_of_str(raw.get("blood_relatives")),
+        family_history_of=_tuple_of_str(raw.get("family_history_of")),
+        lasting=_tuple_of_str(raw.get("lasting")),
+        implies=implies,
+        word_classes=classes,
+        context={
+            cat: ({"": _tuple_of_str(body)} if cat == "termination" else {k: _tuple_of_str(v) for k, v in (body or {}).items()})
+            for cat, body in (raw.get("context") or {}).items()
+        },
     )
+
+
+class _WordsLoader(yaml.SafeLoader):
+    """YAML 1.1 reads the words no, yes, on, off, y, n as booleans; in a word
+    list they are words ("no" is a negation cue, "off" a speech word). Only
+    true and false are booleans here."""
+
+
+_WordsLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _first in "tTfF":
+    _WordsLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list(_first)
+    )
+
+
+def load_yaml(text: str):
+    return yaml.load(text, Loader=_WordsLoader)  # noqa: S506 - a SafeLoader subclass
 
 
 @lru_cache(maxsize=1)
 def load_knowledge() -> Knowledge:
-    raw = yaml.safe_load(KNOWLEDGE_FILE.read_text(encoding="utf-8"))
+    raw = load_yaml(KNOWLEDGE_FILE.read_text(encoding="utf-8"))
     info = yaml.safe_load(INFO_FILE.read_text(encoding="utf-8")) if INFO_FILE.exists() else None
     return parse_knowledge(raw, info)

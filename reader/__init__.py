@@ -1,6 +1,214 @@
-"""Language side of the assistant: the spaCy pipeline and the clinical extractor.
+"""The reader: a person's words to findings, with their context.
 
-No Rasa imports here; ``components/`` wraps the extractor for Rasa's NLU. It lives
-outside ``actions/`` on purpose: the action server imports every module of that
-package, and spaCy would bring TensorFlow into it for nothing.
+Depends on the knowledge only (knowledge/), never on the engine or Rasa
+(checked by import-linter in `make test`). One module a step:
+
+1. normalise.py   markup, quotes, contractions and chat shorthand;
+2. spelling.py    British spellings folded, typos repaired (rapidfuzz);
+3. concepts.py    codes found with spaCy's Matcher: phrases and compositions
+                  (a body site with a sensation or a lost function);
+4. context.py     negated / uncertain / historical / hypothetical / another
+                  person's, with negspacy's NegEx termsets from the knowledge;
+5. questions.py   a question is not a fact;
+6. quantities.py  age and duration; subject.py: for whom; places.py: where;
+   language.py    another language.
+
+What a finding's context means for its status is decided here, the same for
+every code: negated -> absent; uncertain -> not sure; hypothetical -> a red
+flag is "not sure" (to be confirmed), anything else is left out; historical
+-> left out, unless the code stays true once it was (knowledge `lasting`:
+an operation, a diagnosis); another person's -> left out, and a blood
+relative's condition is the person's family history. Nothing clinical is
+decided: age 65 as a risk factor, levels and advice are the engine's.
 """
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Dict, List, Optional, Tuple
+
+from knowledge import Kind, Knowledge, Status, load_knowledge
+from reader.concepts import ConceptMatcher, Match, PatternSet
+from reader.context import Context, ContextReader
+from reader.language import looks_foreign
+from reader.normalise import normalise
+from reader.places import locale_of
+from reader.quantities import age_of, duration_of
+from reader.questions import DIAGNOSIS_CODES, QuestionReader, asked_whether, sentence_spans
+from reader.spelling import Speller
+from reader.subject import SubjectReader
+
+__all__ = ["Finding", "Reading", "Reader", "default_reader", "normalise"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    kind: Kind
+    status: Status
+    start: int
+    end: int
+    text: str
+    context: Tuple[str, ...] = ()
+
+
+@dataclass
+class Reading:
+    findings: List[Finding] = field(default_factory=list)
+    age: Optional[int] = None
+    duration: Optional[str] = None  # days | weeks | months | years
+    progression: Optional[str] = None  # rapid | slow | stable
+    onset: Optional[str] = None  # sudden | gradual
+    side: Optional[str] = None  # one | both
+    subject: Optional[str] = None  # "other" when asking for someone else
+    topics: List[str] = field(default_factory=list)
+    foreign: bool = False
+    locale: Optional[str] = None  # uk | eu | us when the person says where they are
+
+    def codes(self, status: Status = Status.PRESENT, kind: Optional[Kind] = None) -> List[str]:
+        return [f.code for f in self.findings if f.status == status and (kind is None or f.kind == kind)]
+
+    def status_of(self, code: str) -> Optional[Status]:
+        return next((f.status for f in self.findings if f.code == code), None)
+
+
+class Reader:
+    def __init__(self, knowledge: Optional[Knowledge] = None, nlp=None) -> None:
+        self.knowledge = knowledge or load_knowledge()
+        if nlp is None:
+            from reader.pipeline import load_pipeline
+
+            nlp = load_pipeline()
+        self.nlp = nlp
+        lemmas = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        self.speller = Speller(self.knowledge, lemmas)
+        self.concepts = ConceptMatcher(self.knowledge, nlp)
+        self.context = ContextReader(self.knowledge, nlp)
+        self.questions = QuestionReader(nlp)
+        self.subjects = SubjectReader(self.knowledge, nlp)
+        k = self.knowledge
+        self.modifiers = PatternSet(nlp, {
+            **{f"progression:{n}": v for n, v in k.progression.items()},
+            **{f"onset:{n}": v for n, v in k.onset.items()},
+            **{f"side:{n}": v for n, v in k.side.items()},
+        })
+        self.topic_patterns = PatternSet(nlp, {t.id: t.keywords for t in k.topics})
+        self._topic_sizes = {t.id: {len(w.split()) for w in t.keywords} for t in k.topics}
+        self._lasting = set(k.lasting)
+        for lang in ("en", "es", "fr", "de", "it", "pt", "nl", "pl", "tr"):
+            from reader.language import stop_words
+
+            stop_words(lang)  # load now rather than on the first message
+
+    # ----------------------------------------------------------------- text
+    def doc(self, text: str):
+        """The normalised, spelling-corrected spaCy Doc of a message."""
+        norm = normalise(text)
+        words = self.nlp.make_doc(norm)
+        fixed = self.speller.fix_words([t.text for t in words])
+        if any(f != t.text for f, t in zip(fixed, words)):
+            norm = "".join(f + t.whitespace_ for f, t in zip(fixed, words))
+        return self.nlp(norm)
+
+    # ----------------------------------------------------------------- read
+    def read(self, text: str) -> Reading:
+        doc = self.doc(text)
+        out = Reading()
+        if not len(doc):
+            return out
+        out.foreign = looks_foreign(text)
+        matches = self.concepts.matches(doc)
+        contexts = self.context.read(doc, matches)
+        sentence_of, sentences = sentence_spans(doc)
+        qfound = self.questions.find(doc)
+        generic = self.questions.generic_questions(doc, sentences, qfound)
+        frames = self.questions.diagnosis_frames(doc, sentences, qfound)
+        by_code: Dict[str, Finding] = {}
+        sentence_of_code: Dict[str, int] = {}
+        family: Optional[Finding] = None
+        subject = self.subjects.subject(doc)
+        for m, ctx in zip(matches, contexts):
+            if sentence_of[m.start] in generic:
+                continue
+            kind = self.knowledge.concept(m.code).kind
+            status = self._status(m, ctx, kind, subject)
+            if status is None:
+                if ctx.other and ctx.relative and not ctx.negated and m.code in self.knowledge.family_history_of:
+                    family = self._finding(doc, m, "RK_FAMILY_HX", Status.PRESENT, ctx)
+                continue
+            if status == Status.PRESENT and (kind in (Kind.RISK_FACTOR, Kind.MODIFIER) or m.code in DIAGNOSIS_CODES) \
+                    and asked_whether(m.start, doc, frames):
+                status = Status.UNSURE
+            finding = self._finding(doc, m, m.code, status, ctx)
+            previous = by_code.get(m.code)
+            # Within one message the later statement wins ("not vegan... well, mostly vegan"),
+            # except that a hedge in the same sentence does not undo a plain statement
+            # ("i drink most nights, probably a bottle of wine").
+            if previous is not None and status == Status.UNSURE and previous.status != Status.UNSURE \
+                    and sentence_of_code[m.code] == sentence_of[m.start]:
+                continue
+            if previous is None or finding.start >= previous.start:
+                by_code[m.code] = finding
+                sentence_of_code[m.code] = sentence_of[m.start]
+        if family is not None and "RK_FAMILY_HX" not in by_code:
+            by_code["RK_FAMILY_HX"] = family
+        for f in list(by_code.values()):  # "i want to die" is low mood too
+            for code in self.knowledge.implies.get(f.code, ()):
+                if code not in by_code or by_code[code].status != Status.PRESENT and f.status == Status.PRESENT:
+                    by_code[code] = Finding(code, self.knowledge.concept(code).kind, f.status, f.start, f.end, f.text, f.context)
+        out.findings = sorted(by_code.values(), key=lambda f: f.start)
+        norm = doc.text
+        out.age = age_of(norm)
+        out.duration = duration_of(norm)
+        mods = self.modifiers.find(doc)
+        out.progression = _first(mods, doc, "progression", ("rapid", "stable", "slow"))
+        out.onset = _first(mods, doc, "onset", ("sudden", "gradual"))
+        out.side = _first(mods, doc, "side", ("one", "both"))
+        out.subject = subject
+        out.topics = self._rank_topics(doc)
+        out.locale = locale_of(text)
+        return out
+
+    def _status(self, m: Match, ctx: Context, kind: Kind, subject: Optional[str]) -> Optional[Status]:
+        if m.denial:
+            return Status.ABSENT
+        if ctx.negated:
+            return Status.ABSENT
+        if ctx.other and subject != "other":
+            # another person's condition in a message about the writer ("my dad had a
+            # stroke"): not the writer's; a red flag is confirmed by a direct question
+            return Status.UNSURE if kind == Kind.RED_FLAG else None
+        if ctx.hypothetical:
+            # "what if it is a stroke?": a red flag is confirmed by a direct question
+            return Status.UNSURE if kind == Kind.RED_FLAG else None
+        if ctx.historical and m.code not in self._lasting:
+            return None
+        if ctx.uncertain:
+            # "i think i am having a heart attack": a red flag is acted on
+            return Status.PRESENT if kind == Kind.RED_FLAG else Status.UNSURE
+        return Status.PRESENT
+
+    def _finding(self, doc, m: Match, code: str, status: Status, ctx: Context) -> Finding:
+        span = doc[m.start : m.end]
+        return Finding(code, self.knowledge.concept(code).kind, status, span.start_char, span.end_char, span.text, ctx.names())
+
+    def _rank_topics(self, doc) -> List[str]:
+        scores: Dict[str, int] = {}
+        for topic_id, spans in self.topic_patterns.find(doc).items():
+            scores[topic_id] = sum(e - s for s, e in spans)
+        return [t for t, _ in sorted(scores.items(), key=lambda x: -x[1])]
+
+
+def _first(found: Dict[str, List[Tuple[int, int]]], doc, group: str, order) -> Optional[str]:
+    for name in order:
+        for s, _e in found.get(f"{group}:{name}", ()):
+            # "not getting worse" reads as stable, not as worse
+            if name != "stable" and s > 0 and doc[s - 1].lower_ in {"not", "no", "never"}:
+                continue
+            return name
+    return None
+
+
+@lru_cache(maxsize=1)
+def default_reader() -> Reader:
+    return Reader()

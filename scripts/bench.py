@@ -173,7 +173,7 @@ def reader_cost(repeats: int = 5) -> Dict[str, float]:
     same run, so the ratio stays comparable across machines (a unit test used to
     assert an absolute time; that failed on slower machines).
     """
-    from reader.extractor import default_extractor
+    from reader import default_reader as default_extractor
     from reader.pipeline import DEFAULT_PIPELINE_PATH, save_pipeline
 
     if not DEFAULT_PIPELINE_PATH.exists():
@@ -184,7 +184,7 @@ def reader_cost(repeats: int = 5) -> Dict[str, float]:
     if real.exists():
         messages += [json.loads(line)["text"] for line in real.read_text().splitlines() if line.strip()]
     for m in messages:  # warm caches
-        extractor.extract(m)
+        extractor.read(m)
     nlp = extractor.nlp if hasattr(extractor, "nlp") else None
 
     def per_message(fn) -> float:
@@ -194,7 +194,7 @@ def reader_cost(repeats: int = 5) -> Dict[str, float]:
                 fn(m)
         return (time.perf_counter() - t0) / (repeats * len(messages)) * 1000
 
-    result = {"messages": len(messages), "reader_ms_per_message": round(per_message(extractor.extract), 2)}
+    result = {"messages": len(messages), "reader_ms_per_message": round(per_message(extractor.read), 2)}
     if nlp is not None:
         spacy_ms = per_message(nlp)
         result["spacy_pipeline_ms_per_message"] = round(spacy_ms, 2)

@@ -10,13 +10,13 @@ import pytest
 
 from engine.conversation import State, Turn, absorb, public_slots, step
 from engine.questions import BY_ID
-from reader.extractor import default_extractor
+from reader import default_reader as default_extractor
 
 
 def entities(text: str) -> List[dict]:
     if text.startswith("/"):
         return []
-    e = default_extractor().extract(text)
+    e = default_extractor().read(text)
     out = []
     for f in e.findings:
         d = {"entity": f.kind.value, "value": f.code}

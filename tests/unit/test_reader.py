@@ -1,4 +1,4 @@
-"""The free-text clinical extractor (reader/extractor.py) on lay phrasings.
+"""The reader (reader/) on lay phrasings.
 
 Each case is a message as people write it online (typos, slang, UK/US
 spellings, third person) and what the extractor must read from it: the code
@@ -21,9 +21,9 @@ P, A, U = Status.PRESENT, Status.ABSENT, Status.UNSURE
 def extractor():
     if not DEFAULT_PIPELINE_PATH.exists():
         save_pipeline()
-    from reader.extractor import default_extractor
+    from reader import default_reader
 
-    return default_extractor()
+    return default_reader()
 
 
 # (test id stating the behaviour, message, code, expected status)
@@ -135,7 +135,7 @@ CODE_CASES = [
     [pytest.param(m, c, s, id=i) for i, m, c, s in CODE_CASES],
 )
 def test_extractor_reads_code_status(extractor, message, code, expected):
-    extraction = extractor.extract(message)
+    extraction = extractor.read(message)
     assert extraction.status_of(code) == expected, [(f.code, f.status.value) for f in extraction.findings]
 
 
@@ -172,7 +172,7 @@ NOT_PRESENT_CASES = [
     [pytest.param(m, c, id=i) for i, m, c in NOT_PRESENT_CASES],
 )
 def test_extractor_does_not_report(extractor, message, code):
-    extraction = extractor.extract(message)
+    extraction = extractor.read(message)
     assert extraction.status_of(code) != P, [(f.code, f.status.value) for f in extraction.findings]
 
 
@@ -214,7 +214,7 @@ def test_typo_correction_of_single_words(extractor, word, expected):
     ],
 )
 def test_extractor_reads_age(extractor, message, age):
-    assert extractor.extract(message).age == age
+    assert extractor.read(message).age == age
 
 
 def test_the_reader_reports_an_age_and_leaves_the_risk_to_the_engine(extractor):
@@ -222,7 +222,7 @@ def test_the_reader_reports_an_age_and_leaves_the_risk_to_the_engine(extractor):
     from engine.facts import Facts
 
     for message, age, older in (("i'm 72", 72, P), ("58f", 58, A)):
-        reading = extractor.extract(message)
+        reading = extractor.read(message)
         assert reading.age == age and reading.status_of("RK_AGE_OLDER") is None
         facts = Facts()
         facts.set_age(reading.age)
@@ -239,7 +239,7 @@ def test_the_reader_reports_an_age_and_leaves_the_risk_to_the_engine(extractor):
     ],
 )
 def test_extractor_reads_duration(extractor, message, duration):
-    assert extractor.extract(message).duration == duration
+    assert extractor.read(message).duration == duration
 
 
 @pytest.mark.parametrize(
@@ -250,24 +250,24 @@ def test_extractor_reads_duration(extractor, message, duration):
     ],
 )
 def test_asking_for_someone_else_sets_subject_other(extractor, message):
-    assert extractor.extract(message).subject == "other"
+    assert extractor.read(message).subject == "other"
 
 
 def test_first_person_message_has_no_other_subject(extractor):
-    assert extractor.extract("my feet tingle at night").subject is None
+    assert extractor.read("my feet tingle at night").subject is None
 
 
 def test_french_message_is_flagged_foreign(extractor):
-    extraction = extractor.extract("j'ai des fourmis dans les pieds depuis trois mois, est-ce grave ?")
+    extraction = extractor.read("j'ai des fourmis dans les pieds depuis trois mois, est-ce grave ?")
     assert extraction.foreign is True
 
 
 def test_english_message_is_not_flagged_foreign(extractor):
-    assert extractor.extract("my feet have been tingling for three months").foreign is False
+    assert extractor.read("my feet have been tingling for three months").foreign is False
 
 
 def test_emoji_only_message_has_no_findings(extractor):
-    extraction = extractor.extract("😩😩😩 🙏")
+    extraction = extractor.read("😩😩😩 🙏")
     assert extraction.findings == []
     assert extraction.foreign is False
 
@@ -277,7 +277,7 @@ def test_rambling_message_finds_every_code(extractor):
         "long story but im 66, vegetarian since the 80s, on omeprazole for years, and lately "
         "my feet tingle and im always shattered, my daughter thinks im confused sometimes"
     )
-    reading = extractor.extract(message)
+    reading = extractor.read(message)
     present = set(reading.codes(P))
     assert reading.age == 66
     assert {"RK_DIET_LOW_B12", "RK_MED_ACID", "SX_PARAESTHESIA", "SX_FATIGUE", "SX_COGNITIVE"} <= present
@@ -290,7 +290,7 @@ def test_rambling_message_finds_every_code(extractor):
     ("do I have b12 deficiency? I'm vegan", "SX_BLOOD_RESULT"),         # a diagnosis asked about
 ])
 def test_a_question_whether_a_condition_applies_is_not_recorded_as_present(extractor, message, code):
-    assert extractor.extract(message).status_of(code) == U
+    assert extractor.read(message).status_of(code) == U
 
 
 @pytest.mark.parametrize("message, code", [
@@ -300,4 +300,4 @@ def test_a_question_whether_a_condition_applies_is_not_recorded_as_present(extra
     ("do I have b12 deficiency? I'm vegan", "RK_DIET_LOW_B12"),         # the next sentence states it
 ])
 def test_what_is_stated_around_a_question_stays_present(extractor, message, code):
-    assert extractor.extract(message).status_of(code) == P
+    assert extractor.read(message).status_of(code) == P

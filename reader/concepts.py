@@ -1,0 +1,254 @@
+"""Step 3 of the reader: concepts found in a message, with spaCy's ``Matcher``.
+
+Every pattern of knowledge.yml is compiled into one ``Matcher``:
+- a phrase is a token sequence; a word matches a token whose lemma is the
+  word or the word's lemma ("feel" finds "feels"), ``word*`` any token
+  starting with it, ``_num_`` any number;
+- a combo is a composition: each of its groups (alternatives, ``@class``
+  word classes already expanded by the knowledge loader) is matched on its
+  own, then the groups are put together in Python when they all occur in
+  one clause within ``window`` tokens (a multi-word alternative counts as
+  one), so a body site and a sensation or a lost function are understood in
+  combinations nobody listed ("hot knives in the bottoms of my feet");
+- ``exclude`` phrases cancel an overlapping match, ``denials`` state the code
+  absent, ``suppresses`` lets the more specific reading win.
+
+Nothing here decides present or absent: that is reader/context.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Sequence, Set, Tuple
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from knowledge import Knowledge
+from reader.normalise import normalise
+
+NUMBER = "_num_"  # a pattern word matching any number ("b12 was _num_")
+
+# Clause ends: what a combo may not span
+CLAUSE_BREAKS = {".", "!", "?", ";", "\n", "but", "however", "although", "though", "except", "yet", "whereas", "apart", "otherwise", "because", "cos", "coz", "since", "which"}
+SUBJECT_WORDS = {"i", "my", "me", "he", "she", "his", "her", "we", "our", "they", "their", "mom", "dad"}
+
+
+@dataclass(frozen=True)
+class Match:
+    code: str
+    start: int  # token positions, [start, end)
+    end: int
+    gaps: Tuple[int, ...] = ()  # positions inside a combo that no group matched
+    denial: bool = False
+
+
+def pattern_words(phrase: str) -> List[str]:
+    return normalise(phrase).replace("-", " - ").split()
+
+
+class ConceptMatcher:
+    def __init__(self, knowledge: Knowledge, nlp) -> None:
+        self.knowledge = knowledge
+        self.nlp = nlp
+        self._inflections = inflections(nlp)
+        self.matcher = Matcher(nlp.vocab)
+        self._keys: Dict[int, Tuple[str, str, int, int]] = {}  # matcher id -> (kind, code, combo, group)
+        self._combos: Dict[str, List[Tuple[int, ...]]] = {}  # code -> combos, as sizes
+        seen: Set[Tuple[str, Tuple[str, ...]]] = set()
+        for concept in knowledge.concepts.values():
+            self._add("P", concept.code, 0, 0, concept.phrases)
+            self._add("X", concept.code, 0, 0, concept.exclude)
+            self._add("D", concept.code, 0, 0, concept.denials)
+            for ci, combo in enumerate(concept.combos):
+                for gi, group in enumerate(combo):
+                    self._add("G", concept.code, ci, gi, group)
+        del seen
+
+    # ---------------------------------------------------------------- build
+    def _token_spec(self, word: str) -> dict:
+        if word == NUMBER:
+            return {"LIKE_NUM": True}
+        if word.endswith("*") and len(word) > 1:
+            stem = word[:-1]
+            return {"LOWER": {"REGEX": "^" + _regex_escape(stem)}}
+        # the word itself or any form whose lemma it is ("feel": feels, felt...)
+        forms = sorted({word} | set(self._inflections.get(word, ())))
+        return {"LOWER": {"IN": forms}} if len(forms) > 1 else {"LOWER": word}
+
+    def _add(self, kind: str, code: str, combo: int, group: int, phrases: Iterable[str]) -> None:
+        patterns = []
+        for phrase in phrases:
+            words = pattern_words(phrase)
+            if words:
+                patterns.append([self._token_spec(w) for w in words])
+        if not patterns:
+            return
+        key = f"{kind}|{code}|{combo}|{group}"
+        self.matcher.add(key, patterns)
+        self._keys[self.nlp.vocab.strings[key]] = (kind, code, combo, group)
+
+    # ---------------------------------------------------------------- match
+    def matches(self, doc: Doc) -> List[Match]:
+        phrases: Dict[str, List[Tuple[int, int]]] = {}
+        excluded: Dict[str, List[Tuple[int, int]]] = {}
+        denied: Dict[str, List[Tuple[int, int]]] = {}
+        groups: Dict[Tuple[str, int, int], List[Tuple[int, int]]] = {}
+        for match_id, s, e in self.matcher(doc):
+            kind, code, ci, gi = self._keys[match_id]
+            if kind == "P":
+                phrases.setdefault(code, []).append((s, e))
+            elif kind == "X":
+                excluded.setdefault(code, []).append((s, e))
+            elif kind == "D":
+                denied.setdefault(code, []).append((s, e))
+            else:
+                groups.setdefault((code, ci, gi), []).append((s, e))
+        clause_of, clauses = clause_spans(doc)
+        found: List[Match] = []
+        codes = set(phrases) | set(denied) | {c for c, _, _ in groups}
+        for code in codes:
+            concept = self.knowledge.concept(code)
+            gaps: Dict[Tuple[int, int], Tuple[int, ...]] = {sp: () for sp in phrases.get(code, ())}
+            for ci, combo in enumerate(concept.combos):
+                per_group = [groups.get((code, ci, gi)) for gi in range(len(combo))]
+                if not all(per_group):
+                    continue
+                for lo, hi in clauses:
+                    inside = [[sp for sp in occ if lo <= sp[0] and sp[1] <= hi] for occ in per_group]
+                    for s, e, g in combo_spans(inside, doc, lo, hi, concept.window):
+                        if (s, e) not in gaps or len(g) < len(gaps[(s, e)]):
+                            gaps[(s, e)] = g
+            kept = [sp for sp in dedupe(gaps) if not any(overlap(sp, x) for x in excluded.get(code, ()))]
+            denials = denied.get(code, [])
+            # a denial that starts between the parts of a combo interrupts it
+            # ("gave up being vegan, eat meat now" is not "gave up ... meat")
+            kept = [k for k in kept if not any(d[0] in gaps[k] for d in denials)]
+            found += [Match(code, s, e, gaps[(s, e)]) for s, e in kept]
+            found += [Match(code, s, e, denial=True) for s, e in dedupe(denials) if not any(overlap((s, e), k) for k in kept)]
+        found = self._suppress(found)
+        return sorted(found, key=lambda m: (m.start, m.code))
+
+    def _suppress(self, matches: List[Match]) -> List[Match]:
+        dropped = set()
+        for a in matches:
+            for target in self.knowledge.concept(a.code).suppresses:
+                for j, b in enumerate(matches):
+                    if b.code == target and overlap((a.start, a.end), (b.start, b.end)):
+                        dropped.add(j)
+        return [m for j, m in enumerate(matches) if j not in dropped]
+
+
+_INFLECTIONS: Dict[int, Dict[str, Tuple[str, ...]]] = {}
+
+
+def inflections(nlp) -> Dict[str, Tuple[str, ...]]:
+    """lemma -> the words the lookup lemmatizer maps to it (the table inverted)."""
+    key = id(nlp.vocab)
+    if key not in _INFLECTIONS:
+        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        inv: Dict[str, List[str]] = {}
+        for word, lemma in table.items():
+            if isinstance(word, str) and isinstance(lemma, str) and word != lemma:
+                inv.setdefault(lemma, []).append(word)
+        _INFLECTIONS[key] = {k: tuple(v) for k, v in inv.items()}
+    return _INFLECTIONS[key]
+
+
+def _regex_escape(stem: str) -> str:
+    import re
+
+    return re.escape(stem)
+
+
+def clause_spans(doc: Sequence) -> Tuple[List[int], List[Tuple[int, int]]]:
+    clause_of: List[int] = []
+    clauses: List[Tuple[int, int]] = []
+    start = 0
+    for k, t in enumerate(doc):
+        text = t.text
+        if text in CLAUSE_BREAKS or "\n" in text:
+            clauses.append((start, k))
+            start = k + 1
+            clause_of.append(len(clauses) - 1)
+        else:
+            clause_of.append(len(clauses))
+    clauses.append((start, len(doc)))
+    return clause_of, clauses
+
+
+def combo_spans(per_group: List[List[Tuple[int, int]]], doc, lo: int, hi: int, window: int) -> List[Tuple[int, int, Tuple[int, ...]]]:
+    """Spans where an occurrence of every group lies within ``window`` tokens.
+
+    A multi-word alternative counts as one token towards the window. Each span
+    comes with its gaps: the positions inside it that no group matched, where
+    a negation ("my legs are not weak") still applies.
+    """
+    if not all(per_group):
+        return []
+    # a comma or dash before a new subject ("..., my gran had it") ends what a combo may span
+    breaks = [k for k in range(lo, hi - 1) if doc[k].text in {",", "-", ";", ":", "("} and doc[k + 1].text in SUBJECT_WORDS]
+    spans = []
+    for anchor in per_group[0]:
+        chosen = [anchor]
+        for occ in per_group[1:]:
+            pick = min(
+                (o for o in occ if not overlap(o, anchor)),
+                key=lambda o: (abs(o[0] - anchor[0]), o[0] - o[1]),
+                default=None,
+            )
+            if pick is None:
+                chosen = []
+                break
+            chosen.append(pick)
+        if not chosen:
+            continue
+        s = min(c[0] for c in chosen)
+        e = max(c[1] for c in chosen)
+        extra = sum(c[1] - c[0] - 1 for c in chosen)
+        if e - s - extra <= window and not any(s <= k < e for k in breaks):
+            covered = {k for c in chosen for k in range(c[0], c[1])}
+            spans.append((s, e, tuple(k for k in range(s, e) if k not in covered)))
+    return spans
+
+
+def overlap(a: Tuple[int, int], b: Tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def dedupe(spans: Iterable[Tuple[int, int]]) -> List[Tuple[int, int]]:
+    """Keep the longest of nested spans."""
+    out: List[Tuple[int, int]] = []
+    for s in sorted(set(spans), key=lambda x: (x[0], -(x[1] - x[0]))):
+        if out and out[-1][0] <= s[0] and s[1] <= out[-1][1]:
+            continue
+        out.append(s)
+    return out
+
+
+class PatternSet:
+    """Named lists of phrases in the knowledge file's pattern language, matched
+    with one spaCy ``Matcher``: used for the modifiers (progression, onset,
+    side), information topics and the question frames."""
+
+    def __init__(self, nlp, named: Dict[str, Sequence[str]]) -> None:
+        self.nlp = nlp
+        self._inflections = inflections(nlp)
+        self.matcher = Matcher(nlp.vocab)
+        self._names: Dict[int, str] = {}
+        self._sizes: Dict[str, Dict[Tuple[str, ...], int]] = {}
+        for name, phrases in named.items():
+            patterns = []
+            for phrase in phrases:
+                words = pattern_words(phrase)
+                if words:
+                    patterns.append([ConceptMatcher._token_spec(self, w) for w in words])
+            if patterns:
+                key = f"S|{name}"
+                self.matcher.add(key, patterns)
+                self._names[nlp.vocab.strings[key]] = name
+
+    def find(self, doc) -> Dict[str, List[Tuple[int, int]]]:
+        out: Dict[str, List[Tuple[int, int]]] = {}
+        for match_id, s, e in self.matcher(doc):
+            out.setdefault(self._names[match_id], []).append((s, e))
+        return out

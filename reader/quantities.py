@@ -1,0 +1,111 @@
+"""Quantities in the words: an age ("i'm 72", "in her eighties", "58f") and how
+long something has lasted ("since monday", "a couple of years"). The reader
+reports them; what an age means clinically (65 or over) is the engine's."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "few": 3, "couple": 2,
+    "couple of": 2, "several": 4, "many": 6, "some": 3,
+}
+_NOT_AGE_UNITS = r"(?!\s*(%|kg|lb|lbs|stone|st\b|foot|feet|ft\b|inch|inches|'|\"|x\b|of\b|out of|cm|mg|mcg|ug|units?|weeks?|days?|months?|hours?|hrs?|minutes?|mins?|times|pounds|percent|pm|am\b|o'?clock|miles?|km|steps|ml|litres?|liters?|cups?|glasses|pints?|drinks|years?\s+(ago|now|later|before|since)|years?\b(?!\s*-?\s*old)))"
+_RELATION_RE = (
+    r"(?:mom|dad|mother|father|husband|hubby|wife|son|daughter|grandma|grandmother|grandad|granddad|grandpa"
+    r"|grandfather|granny|gran|nan|nana|nanna|partner|brother|sister|aunt|auntie|aunty|uncle|boyfriend"
+    r"|girlfriend|friend|neighbou?r|patient|fil|mil|stepdad|stepmom|father in law|mother in law|pops|mam)"
+)
+_AGE_RES = [
+    re.compile(r"\b(\d{1,3}) is my age\b"),
+    re.compile(r"\bmy age is (\d{1,3})\b"),
+    re.compile(r"\b(\d{1,3})\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b"),
+    re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?)\b"),
+    re.compile(r"\b(?:aged?|age of|turned|turning|i will be|she will be|he will be|will be turning)\s*:?\s*(\d{1,3})\b" + _NOT_AGE_UNITS),
+    # "i'm 72", "my mum is 82", "hubby is nearly 70"; not "mcv is 104" or "b12 is 180"
+    re.compile(r"\b(?:i am|i'm|she is|he is|they are|who is|am now|is now|" + _RELATION_RE + r" is)\s+(?:now\s+|almost\s+|nearly\s+|just\s+|over\s+|about\s+|aged?\s+)?(\d{1,3})\b" + _NOT_AGE_UNITS),
+    re.compile(r"\b(\d{1,2})\s*(?:f|m)\b(?![a-z])"),
+    re.compile(r"\((\d{1,3})\)"),
+    re.compile(r"\b" + _RELATION_RE + r"\s*,\s*(\d{1,3})\s*,"),
+]
+_DECADE_RE = re.compile(r"\bin (?:my|her|his|their) (?:late |early |mid )?(\d)0'?s\b")
+_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8, "nineties": 9}
+_DECADE_WORD_RE = re.compile(r"\bin (?:my|her|his|their) (?:late |early |mid )?(" + "|".join(_DECADE_WORDS) + r")\b")
+
+
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TEENS = {"sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "fifteen": 15, "fourteen": 14, "thirteen": 13, "twelve": 12, "eleven": 11, "ten": 10}
+_WORD_NUMBER_RE = re.compile(
+    r"\b(?:(" + "|".join(_TENS) + r")(?:[\s-]?(" + "|".join(_UNITS) + r"))?|(" + "|".join(_TEENS) + r"))\b"
+)
+
+
+def _digits_for_number_words(text: str) -> str:
+    """"seventy-two" -> "72", so that "i'm seventy two" reads as an age."""
+
+    def value(m: "re.Match") -> str:
+        if m.group(3):
+            return str(_TEENS[m.group(3)])
+        return str(_TENS[m.group(1)] + (_UNITS[m.group(2)] if m.group(2) else 0))
+
+    return _WORD_NUMBER_RE.sub(value, text)
+
+
+def age_of(text: str) -> Optional[int]:
+    text = _digits_for_number_words(text)
+    for rx in _AGE_RES:
+        m = rx.search(text)
+        if m:
+            value = int(m.group(1))
+            if 1 <= value <= 110:
+                return value
+    m = _DECADE_RE.search(text)
+    if m:
+        return int(m.group(1)) * 10 + 5
+    m = _DECADE_WORD_RE.search(text)
+    if m:
+        return _DECADE_WORDS[m.group(1)] * 10 + 5
+    return None
+
+
+_DURATION_RE = re.compile(
+    r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|couple(?: of)?|several|many|some)\s*"
+    r"(?:more\s+|or so\s+|odd\s+|plus\s+|\+\s*)?(day|week|wk|month|mth|mo|year|yr|fortnight)s?\b"
+    # "20 weeks pregnant", "6 weeks postpartum", "3 months old": not how long symptoms lasted
+    r"(?!\s*-?\s*(?:old|pregnant|along|gone|gestation|postpartum|post partum|into (?:my|the|her) pregnancy))"
+)
+_UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mth": 30, "mo": 30, "year": 365, "yr": 365}
+_SINCE_YEAR_RE = re.compile(r"\b(?:since|from|started in|began in|back in)\s+((?:19|20)\d\d)\b")
+_DURATION_WORDS = [
+    (re.compile(r"\b(since yesterday|yesterday|today|this morning|last night|since last night|this afternoon|an hour ago|hours ago|few hours|past hour|overnight)\b"), "days"),
+    (re.compile(r"\b(last week|since last week|fortnight|recently|past week)\b"), "weeks"),
+    (re.compile(r"\b(since (january|february|march|april|may|june|july|august|september|october|november|december|christmas|easter|the summer|the spring|the autumn|the fall|the winter|last summer|last spring|last autumn|last winter|covid)|for ages|for a while|long time|last month|this year)\b"), "months"),
+    (re.compile(r"\b(for years|years now|since last year|last year|since i was|over the years|many years|decades?)\b"), "years"),
+]
+
+
+def duration_of(text: str) -> Optional[str]:
+    m = _DURATION_RE.search(text)
+    since = _SINCE_YEAR_RE.search(text)
+    if not m and since:
+        import datetime
+
+        years = datetime.date.today().year - int(since.group(1))
+        return "years" if years >= 2 else "months"
+    if m:
+        word, unit = m.group(1), m.group(2)
+        n = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 2)
+        days = _UNIT_DAYS[unit] * n
+        if days < 14:
+            return "days"
+        if days < 56:
+            return "weeks"
+        if days < 730:
+            return "months"
+        return "years"
+    for rx, label in _DURATION_WORDS:
+        if rx.search(text):
+            return label
+    return None

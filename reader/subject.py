@@ -1,0 +1,35 @@
+"""Who the message is about: the writer, or someone they ask for ("my mum (82)
+has numb feet", "asking for my husband", "she keeps falling"). A relative's
+condition mentioned in passing ("my nan had pernicious anaemia, I have
+tingling") leaves the writer the subject: reader/context.py marks that
+finding as another person's."""
+from __future__ import annotations
+
+from typing import Optional
+
+from knowledge import Knowledge
+from reader.concepts import PatternSet
+
+_VERBS = ("is", "has", "keeps", "gets", "feels", "says", "suffers", "complains", "was", "had", "does", "can", "seems", "been", "cannot")
+
+
+class SubjectReader:
+    def __init__(self, knowledge: Knowledge, nlp) -> None:
+        self.patterns = PatternSet(nlp, {"other": knowledge.subject_other})
+        self.relations = set(knowledge.relations)
+
+    def subject(self, doc) -> Optional[str]:
+        if not len(doc):
+            return None
+        if self.patterns.find(doc).get("other"):
+            return "other"
+        for k, t in enumerate(doc[:-1]):
+            if t.lower_ == "my" and (doc[k + 1].lemma_ in self.relations or doc[k + 1].lower_ in self.relations):
+                rest = [x.lower_ for x in doc[k + 2 : k + 6]]
+                if any(v in rest for v in _VERBS):
+                    first_person = any(x.lower_ == "i" for x in doc)
+                    if not first_person or doc[0].lower_ == "my":
+                        return "other"
+        if doc[0].lower_ in {"she", "he"}:
+            return "other"
+        return None
