@@ -81,6 +81,7 @@ class Concept:
     level: Optional[Level] = None
     phrases: Tuple[str, ...] = ()
     combos: Tuple[Tuple[Tuple[str, ...], ...], ...] = ()
+    combo_windows: Tuple[int, ...] = ()  # one per combo: how close its groups must be
     exclude: Tuple[str, ...] = ()
     denials: Tuple[str, ...] = ()
     suppresses: Tuple[str, ...] = ()
@@ -169,9 +170,11 @@ def _alternatives(group, classes: Mapping[str, Tuple[str, ...]]) -> Tuple[str, .
 def _parse_concept(code: str, kind: Kind, raw: dict, classes: Mapping[str, Tuple[str, ...]] = {}) -> Concept:
     if not code.startswith(_PREFIX[kind]):
         raise ValueError(f"{code}: a {kind.value} code must start with {_PREFIX[kind]}")
-    combos = tuple(
-        tuple(_alternatives(group, classes) for group in combo) for combo in raw.get("combos") or ()
-    )
+    window = int(raw.get("window", 8))
+    raw_combos = [list(c) for c in raw.get("combos") or ()]
+    # a combo may end with a number: its own window ("struggling ... breathe" within 2 words)
+    windows = tuple(int(c.pop()) if c and isinstance(c[-1], int) else window for c in raw_combos)
+    combos = tuple(tuple(_alternatives(group, classes) for group in combo) for combo in raw_combos)
     level = raw.get("level")
     return Concept(
         code=code,
@@ -182,11 +185,12 @@ def _parse_concept(code: str, kind: Kind, raw: dict, classes: Mapping[str, Tuple
         level=Level(level) if level else None,
         phrases=_tuple_of_str(raw.get("phrases")),
         combos=combos,
+        combo_windows=windows,
         exclude=_tuple_of_str(raw.get("exclude")),
         denials=_tuple_of_str(raw.get("denials")),
         suppresses=_tuple_of_str(raw.get("suppresses")),
         requires=_tuple_of_str(raw.get("requires")),
-        window=int(raw.get("window", 8)),
+        window=window,
     )
 
 

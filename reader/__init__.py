@@ -23,7 +23,7 @@ decided: age 65 as a risk factor, levels and advice are the engine's.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
 
@@ -37,6 +37,7 @@ from reader.quantities import age_of, duration_of
 from reader.questions import DIAGNOSIS_CODES, QuestionReader, asked_whether, sentence_spans
 from reader.spelling import Speller
 from reader.subject import SubjectReader
+from reader.timing import past_sentences
 
 __all__ = ["Finding", "Reading", "Reader", "default_reader", "normalise"]
 
@@ -127,10 +128,15 @@ class Reader:
         sentence_of_code: Dict[str, int] = {}
         family: Optional[Finding] = None
         subject = self.subjects.subject(doc)
+        past = past_sentences(doc, sentences)
         for m, ctx in zip(matches, contexts):
             if sentence_of[m.start] in generic:
                 continue
             kind = self.knowledge.concept(m.code).kind
+            if kind == Kind.RED_FLAG and past[sentence_of[m.start]] and not ctx.historical:
+                # a red flag told inside a past episode ("last year ... I couldn't breathe") is
+                # history (clinical reference section 5); symptoms told so mostly go on now
+                ctx = replace(ctx, historical=True)
             status = self._status(m, ctx, kind, subject)
             if status is None:
                 if ctx.other and ctx.relative and not ctx.negated and m.code in self.knowledge.family_history_of:
@@ -178,14 +184,15 @@ class Reader:
             # another person's condition in a message about the writer ("my dad had a
             # stroke"): not the writer's; a red flag is confirmed by a direct question
             return Status.UNSURE if kind == Kind.RED_FLAG else None
+        if ctx.uncertain and not ctx.historical:
+            # "not sure if i have cramps" (also read as "if i..."); "i think i am having a
+            # heart attack": a red flag is acted on
+            return Status.PRESENT if kind == Kind.RED_FLAG else Status.UNSURE
         if ctx.hypothetical:
             # "what if it is a stroke?": a red flag is confirmed by a direct question
             return Status.UNSURE if kind == Kind.RED_FLAG else None
         if ctx.historical and m.code not in self._lasting:
             return None
-        if ctx.uncertain:
-            # "i think i am having a heart attack": a red flag is acted on
-            return Status.PRESENT if kind == Kind.RED_FLAG else Status.UNSURE
         return Status.PRESENT
 
     def _finding(self, doc, m: Match, code: str, status: Status, ctx: Context) -> Finding:

@@ -115,7 +115,7 @@ class ConceptMatcher:
                     continue
                 for lo, hi in clauses:
                     inside = [[sp for sp in occ if lo <= sp[0] and sp[1] <= hi] for occ in per_group]
-                    for s, e, g in combo_spans(inside, doc, lo, hi, concept.window):
+                    for s, e, g in combo_spans(inside, doc, lo, hi, concept.combo_windows[ci]):
                         if (s, e) not in gaps or len(g) < len(gaps[(s, e)]):
                             gaps[(s, e)] = g
             kept = [sp for sp in dedupe(gaps) if not any(overlap(sp, x) for x in excluded.get(code, ()))]

@@ -69,11 +69,14 @@ class ContextReader:
                 following += [f"my {r} has" for r in relations]
             if cat in ("negated", "uncertain"):
                 pseudo += own_words
+            # another person's stretch ends where the writer speaks of themself
+            # ("my daughter thinks i am confused": the confusion is the writer's)
+            ends = termination + (["i", "me", "myself", "my"] if cat == "other" else [])
             termset = {
                 "pseudo_negations": _normal(pseudo),
                 "preceding_negations": _normal(preceding),
                 "following_negations": _normal(following),
-                "termination": _normal(termination),
+                "termination": _normal(ends),
             }
             ext = f"b12_{cat}"
             if not Span.has_extension(ext):

@@ -27,7 +27,8 @@ _CONTRACTIONS = [
     (r"\bim\b", "i am"),
     (r"\bi'?ve\b", "i have"),
     (r"\bive\b", "i have"),
-    (r"\b(you|we|they)'?re\b", r"\1 are"),
+    (r"\b(you|we|they)'re\b", r"\1 are"),
+    (r"\b(you|they)re\b", r"\1 are"),  # not "were"
     (r"\b(i|you|we|they|he|she|it)'ll\b", r"\1 will"),
     (r"\b(i|you|we|they|he|she)'d\b", r"\1 would"),
     (r"\b(it|that|there|she|he|what)'s\b", r"\1 is"),

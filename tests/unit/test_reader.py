@@ -199,7 +199,7 @@ def test_extractor_does_not_report(extractor, message, code):
     ],
 )
 def test_typo_correction_of_single_words(extractor, word, expected):
-    assert extractor.correct(word) == expected
+    assert extractor.speller.correct(word) == expected
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,62 @@
+"""When: whether a sentence tells of a past episode or of now.
+
+A story often starts far back ("last year", "in July 2013", "several months
+ago", "back in February", "when I was at university", "on the morning of my
+stroke") and goes on in the past tense until the writer comes back to now
+("now", "still", "these days", "I am", "I have"...). Findings told inside such
+a past episode are history, not red flags or symptoms now (clinical reference
+section 5: "History ('had a stroke years ago') ... not red flags now").
+
+Sentences are read in order: a sentence with a distant-past anchor and no
+sign of the present opens a past episode; the episode goes on through the
+following sentences until one shows the present. Recent times ("this
+morning", "yesterday", "last night", "a few days ago", "since monday") are
+not distant: what started then is happening now.
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Sequence, Tuple
+
+_MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
+_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|couple of|several|many)"
+DISTANT = re.compile(
+    r"\b(?:"
+    rf"{_NUM} (?:years?|months?) ago|"
+    r"years ago|months ago|ages ago|long ago|a long time ago|"
+    r"last (?:year|summer|winter|spring|autumn|fall|christmas|" + _MONTHS + r")|"
+    r"(?:in|back in|during|since|on|this past|early|late) (?:19|20)\d\d|"
+    rf"(?:in|back in|this past|early|late|since) {_MONTHS}\b|"
+    rf"on (?:the )?(?:\w+ )?(?:evening|morning|night|day) of {_MONTHS}|"
+    rf"{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?\b|"
+    r"when i was (?:at|in) (?:university|college|school|my)|when i was (?:younger|young|a child|a kid|a teen|pregnant)|"
+    r"as a (?:child|kid|teen|teenager)|in my (?:teens|twenties|thirties|20s|30s)|"
+    r"(?:the )?(?:morning|day|night|evening) of my (?:stroke|heart attack|attack|collapse|overdose)|"
+    r"in hindsight|looking back|at the time|back then|those days|that time|the first time|"
+    r"survivor|recovery|recovering|rehab|on the mend|after the event|since that (?:day|evening|night|morning)|"
+    r"\d+ (?:mos|months|years|yrs) (?:out|on|later|after)|"
+    r"over the (?:next|following) (?:few |couple of )?(?:days|weeks|months|years)"
+    r")"
+)
+PRESENT = re.compile(
+    r"\b(?:now|currently|still|these days|nowadays|at the moment|at present|right now|lately|recently|today|tonight|"
+    r"this (?:morning|afternoon|evening|week)|since (?:yesterday|last night|this morning|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    r"i am|i have|i keep|i get|i feel|i can|i do|it is|it has|they are|my \w+ (?:is|are|has|have|keeps?|feels?)|"
+    r"is getting|are getting|keeps|anymore|any more|ongoing|every day|all the time|at the minute)\b"
+)
+
+
+def past_sentences(doc, sentences: Sequence[Tuple[int, int]]) -> List[bool]:
+    """For each sentence, whether it is told inside a past episode."""
+    out: List[bool] = []
+    in_past = False
+    for lo, hi in sentences:
+        text = doc[lo:hi].text.lower() if hi > lo else ""
+        distant = bool(DISTANT.search(text))
+        present = bool(PRESENT.search(text))
+        if present:
+            in_past = False
+        elif distant:
+            in_past = True
+        out.append(in_past and not present)
+    return out
