@@ -111,6 +111,9 @@ class Knowledge:
     family_history_of: Tuple[str, ...] = ()
     lasting: Tuple[str, ...] = ()
     implies: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    diagnosis_names: Tuple[str, ...] = ()
+    happening_now: Tuple[str, ...] = ()
+    chronic_reads_as: Mapping[str, str] = field(default_factory=dict)
     word_classes: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     # category -> {"preceding"|"following"|"pseudo": phrases}; "termination": {"": phrases}
     context: Mapping[str, Mapping[str, Tuple[str, ...]]] = field(default_factory=dict)
@@ -244,6 +247,9 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         family_history_of=_tuple_of_str(raw.get("family_history_of")),
         lasting=_tuple_of_str(raw.get("lasting")),
         implies=implies,
+        diagnosis_names=_tuple_of_str(raw.get("diagnosis_names")),
+        happening_now=_tuple_of_str(raw.get("happening_now")),
+        chronic_reads_as={str(k): str(v) for k, v in (raw.get("chronic_reads_as") or {}).items()},
         word_classes=classes,
         context={
             cat: ({"": _tuple_of_str(body)} if cat == "termination" else {k: _tuple_of_str(v) for k, v in (body or {}).items()})

@@ -83,7 +83,8 @@ class Reader:
         self.nlp = nlp
         lemmas = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
         self.speller = Speller(self.knowledge, lemmas)
-        self.concepts = ConceptMatcher(self.knowledge, nlp)
+        # words the speller may produce that no English table holds ("metformin")
+        self.concepts = ConceptMatcher(self.knowledge, nlp, extra_words=self.speller.clinical_words)
         self.context = ContextReader(self.knowledge, nlp)
         self.questions = QuestionReader(nlp)
         self.subjects = SubjectReader(self.knowledge, nlp)
@@ -96,6 +97,8 @@ class Reader:
         self.topic_patterns = PatternSet(nlp, {t.id: t.keywords for t in k.topics})
         self._topic_sizes = {t.id: {len(w.split()) for w in t.keywords} for t in k.topics}
         self._lasting = set(k.lasting)
+        self._names = {" ".join(normalise(n).split()) for n in k.diagnosis_names} | {
+            "a " + " ".join(normalise(n).split()) for n in k.diagnosis_names}
         for lang in ("en", "es", "fr", "de", "it", "pt", "nl", "pl", "tr"):
             from reader.language import stop_words
 
@@ -129,6 +132,12 @@ class Reader:
         family: Optional[Finding] = None
         subject = self.subjects.subject(doc)
         past = past_sentences(doc, sentences)
+        norm = doc.text
+        duration = duration_of(norm)
+        mods = self.modifiers.find(doc)
+        onset = _first(mods, doc, "onset", ("sudden", "gradual"))
+        progression = _first(mods, doc, "progression", ("rapid", "stable", "slow"))
+        chronic = duration in ("months", "years") and onset != "sudden" and progression != "rapid"
         for m, ctx in zip(matches, contexts):
             if sentence_of[m.start] in generic:
                 continue
@@ -138,6 +147,11 @@ class Reader:
                 # history (clinical reference section 5); symptoms told so mostly go on now
                 ctx = replace(ctx, historical=True)
             status = self._status(m, ctx, kind, subject)
+            code = m.code
+            if status == Status.PRESENT and kind == Kind.RED_FLAG and self._only_a_name(doc, m):
+                status = Status.UNSURE  # "was it a stroke?": confirmed by a direct question
+            if status == Status.PRESENT and code in self.knowledge.chronic_reads_as and chronic:
+                code = self.knowledge.chronic_reads_as[code]  # "can't walk" for years: not new
             if status is None:
                 if ctx.other and ctx.relative and not ctx.negated and m.code in self.knowledge.family_history_of:
                     family = self._finding(doc, m, "RK_FAMILY_HX", Status.PRESENT, ctx)
@@ -145,17 +159,17 @@ class Reader:
             if status == Status.PRESENT and (kind in (Kind.RISK_FACTOR, Kind.MODIFIER) or m.code in DIAGNOSIS_CODES) \
                     and asked_whether(m.start, doc, frames):
                 status = Status.UNSURE
-            finding = self._finding(doc, m, m.code, status, ctx)
-            previous = by_code.get(m.code)
+            finding = self._finding(doc, m, code, status, ctx)
+            previous = by_code.get(code)
             # Within one message the later statement wins ("not vegan... well, mostly vegan"),
             # except that a hedge in the same sentence does not undo a plain statement
             # ("i drink most nights, probably a bottle of wine").
             if previous is not None and status == Status.UNSURE and previous.status != Status.UNSURE \
-                    and sentence_of_code[m.code] == sentence_of[m.start]:
+                    and sentence_of_code[code] == sentence_of[m.start]:
                 continue
             if previous is None or finding.start >= previous.start:
-                by_code[m.code] = finding
-                sentence_of_code[m.code] = sentence_of[m.start]
+                by_code[code] = finding
+                sentence_of_code[code] = sentence_of[m.start]
         if family is not None and "RK_FAMILY_HX" not in by_code:
             by_code["RK_FAMILY_HX"] = family
         for f in list(by_code.values()):  # "i want to die" is low mood too
@@ -163,12 +177,10 @@ class Reader:
                 if code not in by_code or by_code[code].status != Status.PRESENT and f.status == Status.PRESENT:
                     by_code[code] = Finding(code, self.knowledge.concept(code).kind, f.status, f.start, f.end, f.text, f.context)
         out.findings = sorted(by_code.values(), key=lambda f: f.start)
-        norm = doc.text
         out.age = age_of(norm)
-        out.duration = duration_of(norm)
-        mods = self.modifiers.find(doc)
-        out.progression = _first(mods, doc, "progression", ("rapid", "stable", "slow"))
-        out.onset = _first(mods, doc, "onset", ("sudden", "gradual"))
+        out.duration = duration
+        out.progression = progression
+        out.onset = onset
         out.side = _first(mods, doc, "side", ("one", "both"))
         out.subject = subject
         out.topics = self._rank_topics(doc)
@@ -194,6 +206,14 @@ class Reader:
         if ctx.historical and m.code not in self._lasting:
             return None
         return Status.PRESENT
+
+    def _only_a_name(self, doc, m: Match) -> bool:
+        """A red flag named only by its diagnosis, not said to be happening now."""
+        words = " ".join(t.lower_ for t in doc[m.start : m.end])
+        if words not in self._names:
+            return False
+        before = " ".join(t.lower_ for t in doc[max(0, m.start - 5) : m.start])
+        return not any(f" {w} " in f" {before} " for w in self.knowledge.happening_now)
 
     def _finding(self, doc, m: Match, code: str, status: Status, ctx: Context) -> Finding:
         span = doc[m.start : m.end]

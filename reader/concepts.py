@@ -18,9 +18,11 @@ Nothing here decides present or absent: that is reader/context.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import product
 from typing import Dict, Iterable, List, Sequence, Set, Tuple
 
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from knowledge import Knowledge
@@ -42,16 +44,45 @@ class Match:
     denial: bool = False
 
 
+def add_patterns(owner, key: str, phrases: Iterable[str]) -> bool:
+    """Compile phrases of the pattern language under one key: a phrase of plain
+    words goes to the ``PhraseMatcher`` once per inflection ("feel numb", "feels
+    numb", "felt numb"...); one with a prefix word or a number to the ``Matcher``."""
+    docs, patterns = [], []
+    for phrase in phrases:
+        words = pattern_words(phrase)
+        if not words:
+            continue
+        if NUMBER in words:
+            patterns.append([ConceptMatcher._token_spec(owner, w) for w in words])
+            continue
+        choices = [
+            words_starting(w[:-1], owner.extra_words) if w.endswith("*") and len(w) > 1 else (w,) + owner._inflections.get(w, ())
+            for w in words
+        ]
+        for variant in product(*choices):
+            docs.append(Doc(owner.nlp.vocab, words=list(variant)))
+    if patterns:
+        owner.matcher.add(key, patterns)
+        owner.matcher_used = True
+    if docs:
+        owner.phrases.add(key, docs)
+    return bool(docs or patterns)
+
+
 def pattern_words(phrase: str) -> List[str]:
     return normalise(phrase).replace("-", " - ").split()
 
 
 class ConceptMatcher:
-    def __init__(self, knowledge: Knowledge, nlp) -> None:
+    def __init__(self, knowledge: Knowledge, nlp, extra_words: Iterable[str] = ()) -> None:
         self.knowledge = knowledge
         self.nlp = nlp
         self._inflections = inflections(nlp)
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = Matcher(nlp.vocab)  # patterns with a prefix word or a number
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")  # the others, every inflection spelled out
+        self.matcher_used = False
+        self.extra_words = extra_words
         self._keys: Dict[int, Tuple[str, str, int, int]] = {}  # matcher id -> (kind, code, combo, group)
         self._combos: Dict[str, List[Tuple[int, ...]]] = {}  # code -> combos, as sizes
         seen: Set[Tuple[str, Tuple[str, ...]]] = set()
@@ -76,16 +107,9 @@ class ConceptMatcher:
         return {"LOWER": {"IN": forms}} if len(forms) > 1 else {"LOWER": word}
 
     def _add(self, kind: str, code: str, combo: int, group: int, phrases: Iterable[str]) -> None:
-        patterns = []
-        for phrase in phrases:
-            words = pattern_words(phrase)
-            if words:
-                patterns.append([self._token_spec(w) for w in words])
-        if not patterns:
-            return
         key = f"{kind}|{code}|{combo}|{group}"
-        self.matcher.add(key, patterns)
-        self._keys[self.nlp.vocab.strings[key]] = (kind, code, combo, group)
+        if add_patterns(self, key, phrases):
+            self._keys[self.nlp.vocab.strings[key]] = (kind, code, combo, group)
 
     # ---------------------------------------------------------------- match
     def matches(self, doc: Doc) -> List[Match]:
@@ -93,7 +117,8 @@ class ConceptMatcher:
         excluded: Dict[str, List[Tuple[int, int]]] = {}
         denied: Dict[str, List[Tuple[int, int]]] = {}
         groups: Dict[Tuple[str, int, int], List[Tuple[int, int]]] = {}
-        for match_id, s, e in self.matcher(doc):
+        found = self.phrases(doc) + (self.matcher(doc) if self.matcher_used else [])
+        for match_id, s, e in found:
             kind, code, ci, gi = self._keys[match_id]
             if kind == "P":
                 phrases.setdefault(code, []).append((s, e))
@@ -138,20 +163,63 @@ class ConceptMatcher:
         return [m for j, m in enumerate(matches) if j not in dropped]
 
 
-_INFLECTIONS: Dict[int, Dict[str, Tuple[str, ...]]] = {}
+@lru_cache(maxsize=1)
+def _inflection_table() -> Dict[str, Tuple[str, ...]]:
+    """lemma -> the words the lookup lemmatizer maps to it: spacy-lookups-data's
+    English lookup table (the one the pipeline's lemmatizer holds, hashed),
+    inverted."""
+    import gzip
+    import json
+    import os
+
+    import spacy_lookups_data
+
+    path = os.path.join(os.path.dirname(spacy_lookups_data.__file__), "data", "en_lemma_lookup.json.gz")
+    with gzip.open(path, "rt", encoding="utf8") as fh:
+        table = json.load(fh)
+    inv: Dict[str, List[str]] = {}
+    for word, lemma in table.items():
+        if word != lemma and word.islower():
+            inv.setdefault(lemma, []).append(word)
+    return {k: tuple(sorted(v)) for k, v in inv.items()}
 
 
-def inflections(nlp) -> Dict[str, Tuple[str, ...]]:
-    """lemma -> the words the lookup lemmatizer maps to it (the table inverted)."""
-    key = id(nlp.vocab)
-    if key not in _INFLECTIONS:
-        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-        inv: Dict[str, List[str]] = {}
-        for word, lemma in table.items():
-            if isinstance(word, str) and isinstance(lemma, str) and word != lemma:
-                inv.setdefault(lemma, []).append(word)
-        _INFLECTIONS[key] = {k: tuple(v) for k, v in inv.items()}
-    return _INFLECTIONS[key]
+def inflections(nlp=None) -> Dict[str, Tuple[str, ...]]:
+    return _inflection_table()
+
+
+@lru_cache(maxsize=1)
+def _known_words() -> Tuple[str, ...]:
+    """Every English word the lookup tables know, sorted: what a prefix word
+    ("tingl*") is spelled out into (tingle, tingled, tingles, tingling, tingly...).
+    The speller has already mended typos into known words."""
+    import gzip
+    import json
+    import os
+
+    import spacy_lookups_data
+
+    data = os.path.join(os.path.dirname(spacy_lookups_data.__file__), "data")
+    words = set()
+    with gzip.open(os.path.join(data, "en_lemma_lookup.json.gz"), "rt", encoding="utf8") as fh:
+        for word, lemma in json.load(fh).items():
+            words.update((word, lemma))
+    with gzip.open(os.path.join(data, "en_lexeme_prob.json.gz"), "rt", encoding="utf8") as fh:
+        words.update(json.load(fh))
+    return tuple(sorted(w for w in words if w.isalpha() and w.islower()))
+
+
+def words_starting(stem: str, extra: Iterable[str] = ()) -> Tuple[str, ...]:
+    import bisect
+
+    known = _known_words()
+    out = []
+    k = bisect.bisect_left(known, stem)
+    while k < len(known) and known[k].startswith(stem):
+        out.append(known[k])
+        k += 1
+    out += [w for w in extra if w.startswith(stem)]
+    return tuple(sorted(set(out) | {stem}))
 
 
 def _regex_escape(stem: str) -> str:
@@ -230,25 +298,21 @@ class PatternSet:
     with one spaCy ``Matcher``: used for the modifiers (progression, onset,
     side), information topics and the question frames."""
 
-    def __init__(self, nlp, named: Dict[str, Sequence[str]]) -> None:
+    def __init__(self, nlp, named: Dict[str, Sequence[str]], extra_words: Iterable[str] = ()) -> None:
         self.nlp = nlp
         self._inflections = inflections(nlp)
         self.matcher = Matcher(nlp.vocab)
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.matcher_used = False
+        self.extra_words = extra_words
         self._names: Dict[int, str] = {}
-        self._sizes: Dict[str, Dict[Tuple[str, ...], int]] = {}
         for name, phrases in named.items():
-            patterns = []
-            for phrase in phrases:
-                words = pattern_words(phrase)
-                if words:
-                    patterns.append([ConceptMatcher._token_spec(self, w) for w in words])
-            if patterns:
-                key = f"S|{name}"
-                self.matcher.add(key, patterns)
+            key = f"S|{name}"
+            if add_patterns(self, key, phrases):
                 self._names[nlp.vocab.strings[key]] = name
 
     def find(self, doc) -> Dict[str, List[Tuple[int, int]]]:
         out: Dict[str, List[Tuple[int, int]]] = {}
-        for match_id, s, e in self.matcher(doc):
+        for match_id, s, e in self.phrases(doc) + (self.matcher(doc) if self.matcher_used else []):
             out.setdefault(self._names[match_id], []).append((s, e))
         return out

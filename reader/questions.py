@@ -67,6 +67,9 @@ FIRST_PERSON_Q = (
 
 
 
+GENERAL_TOPICS = ("b12", "vitamin", "deficien", "symptom", "sign", "caus", "link", "relat", "warning", "mean", "normal", "common", "risk", "lead")
+
+
 def _has(found: Dict[str, List[Tuple[int, int]]], name: str, lo: int, hi: int) -> bool:
     return any(lo <= s and e <= hi for s, e in found.get(name, ()))
 
@@ -109,6 +112,11 @@ class QuestionReader:
             if not self.is_question(tokens, lo, hi) or _has(found, "first_person", lo, hi):
                 continue
             if any(_has(found, "anaphora", lo2, hi2) for lo2, hi2 in sentences[si + 1 :]):
+                continue
+            # a question about something in general names a cause, sign or link ("can b12
+            # cause cramps?", "what are the warning signs of a stroke?"); "half blind in one
+            # eye all of a sudden, what to do?" asks for help with what is happening
+            if not any(t.text.startswith(GENERAL_TOPICS) for t in tokens[lo:hi]):
                 continue
             generic.add(si)
         return generic

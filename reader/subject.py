@@ -10,6 +10,7 @@ from typing import Optional
 from knowledge import Knowledge
 from reader.concepts import PatternSet
 
+THIRD_PERSON = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
 _VERBS = ("is", "has", "keeps", "gets", "feels", "says", "suffers", "complains", "was", "had", "does", "can", "seems", "been", "cannot")
 
 
@@ -31,5 +32,16 @@ class SubjectReader:
                     if not first_person or doc[0].lower_ == "my":
                         return "other"
         if doc[0].lower_ in {"she", "he"}:
+            return "other"
+        # told about a relative in the third person ("found my husband slumped ... his
+        # lips drooped ... he was not responding"), the writer only an onlooker
+        words = [t.lower_ for t in doc]
+        relation = any(w == "my" and k + 1 < len(words) and (words[k + 1] in self.relations or doc[k + 1].lemma_ in self.relations) for k, w in enumerate(words))
+        third = sum(w in THIRD_PERSON for w in words)
+        first = sum(w in ("i", "me", "myself") for w in words) + sum(
+            w == "my" and not (k + 1 < len(words) and (words[k + 1] in self.relations or doc[k + 1].lemma_ in self.relations))
+            for k, w in enumerate(words)
+        )
+        if relation and third >= 2 and third >= 2 * first:
             return "other"
         return None

@@ -35,8 +35,18 @@ DISTANT = re.compile(
     r"in hindsight|looking back|at the time|back then|those days|that time|the first time|"
     r"survivor|recovery|recovering|rehab|on the mend|after the event|since that (?:day|evening|night|morning)|"
     r"\d+ (?:mos|months|years|yrs) (?:out|on|later|after)|"
-    r"over the (?:next|following) (?:few |couple of )?(?:days|weeks|months|years)"
+    r"over the (?:next|following) (?:few |couple of )?(?:days|weeks|months|years)|"
+    r"for \d+ (?:months|years)|for (?:months|years)|before christmas|"
+    # care already given: the episode was dealt with then
+    r"rushed to|was admitted|were admitted|got admitted|taken to (?:the )?(?:hospital|er|a&e|emergency)|"
+    r"(?:in|into|to) (?:the )?(?:hospital|er|a&e|emergency room|icu|intensive care|rehab)"
     r")"
+)
+# Looking back on a story: what came before was a past episode
+RETROSPECTIVE = re.compile(
+    r"\b(?:recovery|recovering|survivor|on the mend|after the event|since then|looking back|in hindsight|"
+    r"long road|back to normal|years later|months later|weeks later|it was fine|was fine again|went back to normal|"
+    r"\d+ (?:mos|months|years|yrs) (?:out|on|later|after))\b"
 )
 PRESENT = re.compile(
     r"\b(?:now|currently|still|these days|nowadays|at the moment|at present|right now|lately|recently|today|tonight|"
@@ -50,8 +60,8 @@ def past_sentences(doc, sentences: Sequence[Tuple[int, int]]) -> List[bool]:
     """For each sentence, whether it is told inside a past episode."""
     out: List[bool] = []
     in_past = False
-    for lo, hi in sentences:
-        text = doc[lo:hi].text.lower() if hi > lo else ""
+    texts = [doc[lo:hi].text.lower() if hi > lo else "" for lo, hi in sentences]
+    for text in texts:
         distant = bool(DISTANT.search(text))
         present = bool(PRESENT.search(text))
         if present:
@@ -59,4 +69,11 @@ def past_sentences(doc, sentences: Sequence[Tuple[int, int]]) -> List[bool]:
         elif distant:
             in_past = True
         out.append(in_past and not present)
+    # a later sentence looking back ("it has been a long road to recovery", "a minute
+    # later it was fine") makes the sentences before it a past episode too
+    for k, text in enumerate(texts):
+        if RETROSPECTIVE.search(text):
+            for j in range(k + 1):
+                if not PRESENT.search(texts[j]) or j == k:
+                    out[j] = True
     return out
