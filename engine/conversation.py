@@ -337,6 +337,8 @@ def _apply_answer(state: State, turn: Turn) -> bool:
                     state.queued = q.follow_up_on_yes
                 return True
             status = {"affirm": Status.PRESENT, "deny": Status.ABSENT, "dont_know": Status.UNSURE}[intent]
+            if intent == "dont_know" and q.unsure_is_yes:
+                status = Status.PRESENT
             if intent == "dont_know" and q.follow_up_on_yes == "RF_WHICH":
                 state.asked.append(q.id)
                 state.queued = "RF_WHICH"

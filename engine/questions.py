@@ -70,6 +70,7 @@ class Question:
     relevant: Predicate = lambda f, a: True
     answered: Optional[Predicate] = None
     follow_up_on_yes: Optional[str] = None  # question to ask when "yes" names nothing specific
+    unsure_is_yes: bool = False  # a "not sure" records the code as present (safe default)
 
     def text(self, facts: Facts) -> str:
         return self.text_other if facts.subject == "other" else self.text_self
@@ -140,7 +141,28 @@ def _other_symptom_buttons() -> Tuple[Dict[str, str], ...]:
     ) + ({"title": "None of these", "payload": "/deny"},)
 
 
-QUESTIONS: Tuple[Question, ...] = (
+def _confirm(code: str) -> Question:
+    """One direct question for a red flag the message did not make certain
+    (clinical reference section 5): "was it a stroke?", "what if it's my heart",
+    a relative's stroke in a message about oneself. Asked before anything else;
+    "not sure" counts as yes."""
+    ask = _kb_ask(code)
+    from engine.facts import Status
+
+    return Question(
+        id=f"CONFIRM_{code}",
+        kind="yesno",
+        text_self=f"Before anything else, one direct question: do you have {ask} right now?",
+        text_other=f"Before anything else, one direct question: do they have {ask.replace('your ', 'their ')} right now?",
+        why="You mentioned something that can be a warning sign. If it is happening now, it needs help straight away.",
+        codes=(code,),
+        relevant=lambda f, a, c=code: f.status.get(c) == Status.UNSURE,
+        answered=lambda f, a, c=code: f"CONFIRM_{c}" in a or f.status.get(c) in (Status.PRESENT, Status.ABSENT),
+        unsure_is_yes=True,
+    )
+
+
+QUESTIONS: Tuple[Question, ...] = tuple(_confirm(c) for c in SCREEN_RED_FLAGS + ("RF_DIABETIC_FOOT",)) + (
     Question(
         id="RF_SCREEN",
         kind="yesno",
@@ -393,7 +415,7 @@ QUESTIONS: Tuple[Question, ...] = (
 )
 
 BY_ID: Dict[str, Question] = {q.id: q for q in QUESTIONS}
-UNDER_16_QUESTIONS = ("RF_SCREEN", "SX_OPEN")
+UNDER_16_QUESTIONS = ("RF_SCREEN", "SX_OPEN") + tuple(f"CONFIRM_{c}" for c in SCREEN_RED_FLAGS + ("RF_DIABETIC_FOOT",))
 
 
 def next_question(facts: Facts, asked: AskedView) -> Optional[Question]:

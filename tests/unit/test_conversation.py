@@ -447,3 +447,29 @@ def test_a_sign_named_at_the_screen_follow_up_is_acted_on_as_itself():
     chat = _to_the_screen_follow_up(Chat())
     chat.say("it's my chest, it's tight and heavy")
     assert "RF_CHEST_PAIN" in chat.slots["red_flags"] and chat.slots["triage_level"] == "emergency"
+
+
+# ------------------------------------------- a possible red flag is confirmed, never dropped
+
+
+@pytest.mark.parametrize("message, code", [
+    ("what if it's a stroke? my feet tingle", "RF_STROKE"),           # a hypothetical red flag
+    ("could this be a heart attack", "RF_CHEST_PAIN"),                # named only by its diagnosis
+    ("my dad had a stroke and my feet are numb", "RF_STROKE"),       # another person's, in a message about me
+])
+def test_a_possible_red_flag_gets_one_direct_question(message, code):
+    c = Chat().say(message)
+    assert c.pending == f"CONFIRM_{code}"
+    assert "right now" in c.texts
+
+
+@pytest.mark.parametrize("answer, intent, emergency", [
+    ("yes", "affirm", True), ("not sure", "dont_know", True), ("no", "deny", False),
+])
+def test_the_confirmation_answer_decides_and_not_sure_counts_as_yes(answer, intent, emergency):
+    c = Chat().say("could this be a heart attack").say(answer, intent)
+    assert ("RF_CHEST_PAIN" in (c.slots["red_flags"] or [])) is emergency
+    if emergency:
+        assert c.slots["triage_level"] == "emergency"
+    else:
+        assert c.state.facts.status["RF_CHEST_PAIN"].value == "absent" and c.pending != "CONFIRM_RF_CHEST_PAIN"
