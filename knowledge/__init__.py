@@ -112,6 +112,7 @@ class Knowledge:
     lasting: Tuple[str, ...] = ()
     implies: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     diagnosis_names: Tuple[str, ...] = ()
+    conditional_counts: Tuple[str, ...] = ()
     happening_now: Tuple[str, ...] = ()
     chronic_reads_as: Mapping[str, str] = field(default_factory=dict)
     word_classes: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
@@ -248,6 +249,7 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         lasting=_tuple_of_str(raw.get("lasting")),
         implies=implies,
         diagnosis_names=_tuple_of_str(raw.get("diagnosis_names")),
+        conditional_counts=_tuple_of_str(raw.get("conditional_counts")),
         happening_now=_tuple_of_str(raw.get("happening_now")),
         chronic_reads_as={str(k): str(v) for k, v in (raw.get("chronic_reads_as") or {}).items()},
         word_classes=classes,

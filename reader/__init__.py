@@ -196,15 +196,14 @@ class Reader:
             # another person's condition in a message about the writer ("my dad had a
             # stroke"): not the writer's; a red flag is confirmed by a direct question
             return Status.UNSURE if kind == Kind.RED_FLAG else None
-        if ctx.uncertain and not ctx.historical:
-            # "not sure if i have cramps" (also read as "if i..."); "i think i am having a
-            # heart attack": a red flag is acted on
-            return Status.PRESENT if kind == Kind.RED_FLAG else Status.UNSURE
-        if ctx.hypothetical:
+        if ctx.hypothetical and m.code not in self.knowledge.conditional_counts:
             # "what if it is a stroke?": a red flag is confirmed by a direct question
             return Status.UNSURE if kind == Kind.RED_FLAG else None
         if ctx.historical and m.code not in self._lasting:
             return None
+        if ctx.uncertain:
+            # "i think i am having a heart attack": a red flag is acted on
+            return Status.PRESENT if kind == Kind.RED_FLAG else Status.UNSURE
         return Status.PRESENT
 
     def _only_a_name(self, doc, m: Match) -> bool:

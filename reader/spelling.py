@@ -172,7 +172,16 @@ class Speller:
             for w in members:
                 add(w)
         words.update(self.knowledge.spelling.values())
-        return words
+        # the English words a prefix pattern stands for ("dizz*": dizziness, dizzy...)
+        from reader.concepts import words_starting
+
+        expanded: Set[str] = set()
+        for stem in {w[:-1] for c in self.knowledge.concepts.values()
+                     for p in list(c.phrases) + [a for combo in c.combos for g in combo for a in g]
+                     for w in normalise(p).split() if w.endswith("*") and len(w) >= 5}:
+            expanded.update(w for w in words_starting(stem) if len(w) >= 5)
+        self._expanded = frozenset(expanded - words)  # mended to only from one edit away
+        return words | expanded
 
     def _clinical_stems(self) -> List[str]:
         """The stems of prefix patterns ("lansoprazol*"), to correct typos of their words."""
@@ -261,6 +270,8 @@ class Speller:
             if stems and not any(candidate.startswith(stem) for stem in stems):
                 continue
             d = OSA.distance(word, candidate, score_cutoff=min(best_key[0], 2) + 1)
+            if d > 1 and candidate in self._expanded:
+                continue
             if d > limit and not (d == 2 and len(candidate) == len(word) + 2 and _is_subsequence(word, candidate)):
                 continue  # two dropped letters are still a typo: "numess" -> "numbness"
             # ties go to a transposition ("tingel": "tingle", not "tinge"), the longer

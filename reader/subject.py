@@ -11,6 +11,7 @@ from knowledge import Knowledge
 from reader.concepts import PatternSet
 
 THIRD_PERSON = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
+_OWN_EXPERIENCE = ("have", "get", "feel", "suffer", "keep", "got", "have got", "have been", "am having", "am getting", "am feeling", "also have", "also get", "too have")
 _VERBS = ("is", "has", "keeps", "gets", "feels", "says", "suffers", "complains", "was", "had", "does", "can", "seems", "been", "cannot")
 
 
@@ -28,8 +29,11 @@ class SubjectReader:
             if t.lower_ == "my" and (doc[k + 1].lemma_ in self.relations or doc[k + 1].lower_ in self.relations):
                 rest = [x.lower_ for x in doc[k + 2 : k + 6]]
                 if any(v in rest for v in _VERBS):
-                    first_person = any(x.lower_ == "i" for x in doc)
-                    if not first_person or doc[0].lower_ == "my":
+                    # "my mum (82) has numb feet, i'm worried" is about her; "my husband has
+                    # pernicious anaemia and i have tingling" is about the writer
+                    text = " " + " ".join(x.lower_ for x in doc) + " "
+                    own = any(f" i {v} " in text for v in _OWN_EXPERIENCE)
+                    if not own:
                         return "other"
         if doc[0].lower_ in {"she", "he"}:
             return "other"

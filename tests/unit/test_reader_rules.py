@@ -1,0 +1,267 @@
+"""The reader's general rules, each tested as a rule (generated over the
+knowledge file's word classes and termsets), not one sentence at a time.
+
+- composition: every body site of a class with every sensation of a class;
+- context scope: NegEx cues, termination words, pseudo-cues, a finding's own
+  words; history, hypotheticals, another person (a blood relative's condition
+  is family history), questions;
+- spelling: one-edit typos of clinical words are mended (rapidfuzz);
+- timing: a red flag told inside a past episode is history;
+- red flags: named only by a diagnosis -> confirmed; said with "having" -> acted on;
+- the knowledge loader reads "no", "off" as words.
+"""
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from knowledge import Status, load_knowledge, load_yaml
+
+P, A, U = Status.PRESENT, Status.ABSENT, Status.UNSURE
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def reader():
+    from reader import default_reader
+
+    return default_reader()
+
+
+def _plain(words):
+    return [w for w in words if "*" not in w and not w.startswith("@") and len(w.split()) <= 3]
+
+
+# ------------------------------------------------------------------ composition
+
+@pytest.mark.parametrize("site", _plain(load_knowledge().word_classes["lower_limb"]))
+def test_every_lower_limb_site_with_a_tingling_word_is_paraesthesia(reader, site):
+    for feeling in ("tingling", "numb", "pins and needles", "buzzing"):
+        msg = f"my {site} {'are' if site.endswith('s') else 'is'} {feeling}" if feeling == "numb" else f"{feeling} in my {site}"
+        assert reader.read(msg).status_of("SX_PARAESTHESIA") == P, msg
+
+
+@pytest.mark.parametrize("site", ["feet", "soles", "toes", "heels", "bottoms of my feet", "ankles"])
+@pytest.mark.parametrize("burn", ["burning", "on fire", "hot knives", "scalding", "stinging"])
+def test_a_lower_limb_with_a_burning_word_is_burning_feet(reader, site, burn):
+    assert reader.read(f"{burn} in my {site} at night").status_of("SX_BURNING_FEET") == P
+
+
+@pytest.mark.parametrize("word", ["raw", "sore", "smooth", "red", "swollen", "burning"])
+def test_the_tongue_with_a_raw_word_is_glossitis(reader, word):
+    assert reader.read(f"my tongue is {word}").status_of("SX_GLOSSITIS") == P
+
+
+@pytest.mark.parametrize("site", ["fingertips", "toes", "feet", "legs", "hands"])
+def test_cannot_feel_a_limb_is_paraesthesia(reader, site):
+    r = reader.read(f"I can't feel my {site}")
+    # "can't feel my legs" may also be read as the red flag, which then stands for it
+    assert P in (r.status_of("SX_PARAESTHESIA"), r.status_of("RF_RAPID_WEAKNESS"))
+
+
+@pytest.mark.parametrize("message", [
+    "my arm went dead and I couldn't lift it",
+    "one side of my face has dropped",
+    "my left arm and left leg went numb all of a sudden",
+    "my speech is slurred since this morning",
+])
+def test_a_function_lost_on_one_side_is_a_stroke_sign(reader, message):
+    assert reader.read(message).status_of("RF_STROKE") == P
+
+
+@pytest.mark.parametrize("message", [
+    "got up this morning and I can't walk",
+    "my legs gave way and I can't stand up",
+    "the tingling has spread up to my knees since yesterday",
+])
+def test_losing_the_legs_or_fast_spread_is_rapid_weakness(reader, message):
+    assert reader.read(message).status_of("RF_RAPID_WEAKNESS") == P
+
+
+@pytest.mark.parametrize("message", [
+    "if it stays like this I'm done with life",
+    "everyone would be better off without me",
+    "I don't see the point any more",
+    "I've been saving up my pills",
+    "I just want to go to sleep and never wake up",
+])
+def test_indirect_suicidal_language_is_a_red_flag_and_low_mood(reader, message):
+    r = reader.read(message)
+    assert r.status_of("RF_SUICIDAL") == P and r.status_of("SX_MOOD") == P
+
+
+def test_the_words_of_a_word_class_reach_compositions():
+    kb = load_knowledge()
+    combos = [alt for combo in kb.concept("SX_BURNING_FEET").combos for group in combo for alt in group]
+    assert "soles" in combos and "hot knives" in combos  # from @lower_limb and @burn_words
+
+
+# ---------------------------------------------------------------- context scope
+
+SINGLE_WORD_TERMINATORS = [t for t in load_knowledge().context["termination"][""] if " " not in t and t.isalpha()]
+
+
+@pytest.mark.parametrize("term", SINGLE_WORD_TERMINATORS)
+def test_a_termination_word_ends_the_reach_of_a_negation(reader, term):
+    r = reader.read(f"no cramps {term} tingling in my feet")
+    assert r.status_of("SX_CRAMPS") == A
+    assert r.status_of("SX_PARAESTHESIA") == P
+
+
+@pytest.mark.parametrize("cue", ["no", "never had", "denies", "without", "not experiencing"])
+def test_a_negation_cue_before_a_finding_negates_it(reader, cue):
+    assert reader.read(f"{cue} chest pain").status_of("RF_CHEST_PAIN") == A
+
+
+def test_a_negation_covers_a_list_until_the_stretch_ends(reader):
+    r = reader.read("no chest pain or breathlessness, just tingly feet")
+    assert r.status_of("RF_CHEST_PAIN") == A and r.status_of("SX_PARAESTHESIA") == P
+
+
+@pytest.mark.parametrize("message, code", [
+    ("no energy and tingling in my feet", "SX_PARAESTHESIA"),   # "no" belongs to "no energy"
+    ("can't feel my toes anymore", "SX_PARAESTHESIA"),          # the negative form is the complaint
+    ("not sure why but my feet burn", "SX_BURNING_FEET"),       # a pseudo-cue
+])
+def test_a_cue_inside_another_finding_or_a_pseudo_cue_negates_nothing(reader, message, code):
+    assert reader.read(message).status_of(code) == P
+
+
+@pytest.mark.parametrize("message, code", [
+    ("I used to be vegan", "RK_DIET_LOW_B12"),
+    ("I had chest pain years ago", "RF_CHEST_PAIN"),
+    ("back in 2019 I had a stroke", "RF_STROKE"),
+])
+def test_history_is_not_recorded_as_present(reader, message, code):
+    assert reader.read(message).status_of(code) != P
+
+
+@pytest.mark.parametrize("message, code", [
+    ("I had my ileum removed years ago", "RK_GI_SURGERY"),
+    ("I was diagnosed with pernicious anaemia in 2010", "RK_AUTOIMMUNE"),
+])
+def test_a_lasting_condition_told_in_the_past_is_still_present(reader, message, code):
+    assert reader.read(message).status_of(code) == P
+
+
+@pytest.mark.parametrize("message, code", [
+    ("what if I get chest pain?", "RF_CHEST_PAIN"),
+    ("could i get a stroke from this", "RF_STROKE"),
+])
+def test_a_hypothetical_red_flag_is_to_be_confirmed(reader, message, code):
+    assert reader.read(message).status_of(code) == U
+
+
+def test_a_hypothetical_symptom_is_not_recorded(reader):
+    assert reader.read("I'm worried I might get numb feet later on").status_of("SX_PARAESTHESIA") is None
+
+
+@pytest.mark.parametrize("relative", ["mum", "dad", "nan", "sister", "brother", "aunt", "grandmother"])
+def test_a_blood_relatives_condition_is_family_history(reader, relative):
+    r = reader.read(f"my {relative} has pernicious anaemia and my feet are numb")
+    assert r.status_of("RK_FAMILY_HX") == P
+    assert r.status_of("RK_AUTOIMMUNE") is None
+    assert r.status_of("SX_PARAESTHESIA") == P
+
+
+@pytest.mark.parametrize("partner", ["husband", "wife", "friend"])
+def test_a_partners_condition_is_neither_mine_nor_family_history(reader, partner):
+    r = reader.read(f"my {partner} has pernicious anaemia and I have tingling hands")
+    assert r.status_of("RK_AUTOIMMUNE") is None and r.status_of("RK_FAMILY_HX") is None
+
+
+def test_the_writers_own_words_end_another_persons_stretch(reader):
+    assert reader.read("my daughter thinks I am confused a lot").status_of("SX_COGNITIVE") == P
+
+
+def test_a_relatives_acute_state_told_in_the_third_person_makes_them_the_subject(reader):
+    r = reader.read("found my husband slumped, his lips drooped to one side and he is not responding to me")
+    assert r.subject == "other" and r.status_of("RF_STROKE") == P
+
+
+# -------------------------------------------------------------------- red flags
+
+@pytest.mark.parametrize("message", ["was it a stroke?", "my uncle had a heart attack", "is this cauda equina"])
+def test_a_red_flag_named_only_by_its_diagnosis_is_to_be_confirmed(reader, message):
+    r = reader.read(message)
+    assert all(f.status != P for f in r.findings if f.code.startswith("RF_"))
+
+
+@pytest.mark.parametrize("message, code", [
+    ("I think I am having a stroke", "RF_STROKE"),
+    ("I'm having a heart attack", "RF_CHEST_PAIN"),
+])
+def test_a_diagnosis_said_to_be_happening_now_is_acted_on(reader, message, code):
+    assert reader.read(message).status_of(code) == P
+
+
+@pytest.mark.parametrize("message", [
+    "Last year I was in hospital. I couldn't breathe and my lips went blue.",
+    "I woke up and couldn't lift my arm. About a minute later it was fine.",
+])
+def test_a_red_flag_told_inside_a_past_episode_is_history(reader, message):
+    r = reader.read(message)
+    assert not any(f.status == P for f in r.findings if f.code.startswith("RF_"))
+
+
+def test_a_past_episode_ends_when_the_writer_comes_back_to_now(reader):
+    r = reader.read("Last year I was in hospital. Now I can't breathe and my lips are blue.")
+    assert r.status_of("RF_BREATHLESS_SEVERE") == P
+
+
+def test_a_red_flag_that_needs_speed_reads_as_the_symptom_in_a_years_long_story(reader):
+    r = reader.read("I have not been able to walk properly for years")
+    assert r.status_of("RF_RAPID_WEAKNESS") is None and r.status_of("SX_MUSCLE_WEAK") == P
+
+
+# ---------------------------------------------------------------------- spelling
+
+CLINICAL_WORDS = ["tingling", "numbness", "metformin", "omeprazole", "breathless", "pernicious", "vegetarian", "exhausted", "dizziness", "palpitations"]
+
+
+@pytest.mark.parametrize("word", CLINICAL_WORDS)
+def test_one_edit_typos_of_clinical_words_are_mended(reader, word):
+    rng = random.Random(word)
+    for _ in range(3):
+        k = rng.randrange(2, len(word) - 2)
+        swapped = word[:k] + word[k + 1] + word[k] + word[k + 2:]   # two letters swapped
+        dropped = word[:k] + word[k + 1:]                            # one letter dropped
+        for typo in {swapped, dropped} - {word}:
+            fixed = reader.speller.correct(typo)
+            assert fixed == load_knowledge().spelling.get(word, word) or fixed.startswith(word[:4]), (typo, fixed)
+
+
+@pytest.mark.parametrize("word", ["paint", "though", "sold", "pan", "hell", "some"])
+def test_common_english_words_are_never_changed(reader, word):
+    assert reader.speller.correct(word) == word
+
+
+def test_inflections_match_without_listing_them(reader):
+    for message in ("my feet feels numb", "my toes tingled all night", "my hands are tingling"):
+        assert reader.read(message).status_of("SX_PARAESTHESIA") == P, message
+
+
+# -------------------------------------------------------------------- knowledge
+
+def test_yaml_words_like_no_and_off_stay_words():
+    assert load_yaml("[no, yes, on, off, y, n, true]") == ["no", "yes", "on", "off", "y", "n", True]
+
+
+def test_every_word_class_reference_resolves_and_every_composition_names_a_code():
+    kb = load_knowledge()
+    for concept in kb.concepts.values():
+        assert len(concept.combo_windows) == len(concept.combos)
+        for combo in concept.combos:
+            for group in combo:
+                assert group and not any(alt.startswith("@") for alt in group)
+
+
+def test_the_layers_depend_only_downwards():
+    # knowledge <- reader <- engine <- adapters (.importlinter); a reversed import fails here
+    lint = Path(sys.executable).with_name("lint-imports")
+    out = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-2000:]
