@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional
 from engine.facts import UNKNOWN, Facts, Status
 from engine.guidance import SCREEN_UNNAMED, Reply, fill, result_replies
 from knowledge import Kind, load_knowledge
+from reader.answers import read_answer
 from engine.locale import contacts
 from engine.questions import BY_ID, AskedView, Question, next_question
 from engine.rules import DECISION_TABLE, Decision, decide, red_flag_decision
@@ -329,7 +330,7 @@ def _apply_answer(state: State, turn: Turn) -> bool:
         return True
 
     if q.kind == "yesno":
-        intent = _leading_answer(turn.text, symptom_question=all(c.startswith("SX_") for c in q.codes)) or intent
+        intent = _leading_answer(turn.text, symptom_question=all(c.startswith("SX_") for c in q.codes), options=len(q.codes)) or intent
         if intent in ANSWER_INTENTS:
             if intent == "affirm" and q.follow_up_on_yes:
                 state.asked.append(q.id)
@@ -409,33 +410,10 @@ def _apply_answer(state: State, turn: Turn) -> bool:
     return False
 
 
-_LEADING = [
-    (re.compile(r"^\W*(not sure|unsure|dunno|don'?t know|no idea|maybe|not certain)\b", re.I), "dont_know"),
-    (re.compile(r"^\W*(yes|yeah|yep|yup|yh|ya|aye|definitely|correct|i do|i am|i have)\b", re.I), "affirm"),
-    (re.compile(r"^\W*(no|nope|nah|never|not really|i don'?t|i'?m not|i haven'?t|none)\b", re.I), "deny"),
-]
-
-
 _BARE_DURATION = re.compile(r"^\W*(?:for |about |around |a few |few |several |many |some |couple of )?(day|week|month|year)s?\b", re.I)
-_SOMETIMES = re.compile(
-    r"\b(sometimes|on and off|off and on|now and then|now and again|at times|occasionally|a bit|a little|a little bit|"
-    r"kind of|kinda|sort of|sorta|comes and goes|here and there)\b", re.I)
-_FINE = re.compile(r"(\b(is|are|seems?|feels?)\s+|'s\s+)(fine|ok|okay|normal|alright|all right|good|perfect)\b", re.I)
-_NEGATIVE = re.compile(r"\b(no|not|never|nope|nah|none)\b|n't\b", re.I)
-
-
-def _leading_answer(text: str, symptom_question: bool = False) -> Optional[str]:
-    """'yes, 12 weeks' answers a yes/no question even when the NLU calls it a statement."""
-    for rx, intent in _LEADING:
-        if rx.search(text or ""):
-            return intent
-    # "on and off yeah", "sometimes": a symptom that comes and goes is there
-    if symptom_question and _SOMETIMES.search(text or "") and not _NEGATIVE.search(text or ""):
-        return "affirm"
-    # "her eyes are fine", "balance is ok"
-    if symptom_question and _FINE.search(text or ""):
-        return "deny"
-    return None
+def _leading_answer(text: str, symptom_question: bool = False, options: int = 1) -> Optional[str]:
+    """The message read as an answer to the pending yes/no question (reader/answers.py)."""
+    return read_answer(text, options=options, symptom=symptom_question)
 
 
 def _mark_unsure(state: State, q: Question) -> None:

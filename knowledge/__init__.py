@@ -113,6 +113,7 @@ class Knowledge:
     implies: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     diagnosis_names: Tuple[str, ...] = ()
     conditional_counts: Tuple[str, ...] = ()
+    answers: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     happening_now: Tuple[str, ...] = ()
     chronic_reads_as: Mapping[str, str] = field(default_factory=dict)
     word_classes: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
@@ -250,6 +251,7 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         implies=implies,
         diagnosis_names=_tuple_of_str(raw.get("diagnosis_names")),
         conditional_counts=_tuple_of_str(raw.get("conditional_counts")),
+        answers={str(k): _tuple_of_str(v) for k, v in (raw.get("answers") or {}).items()},
         happening_now=_tuple_of_str(raw.get("happening_now")),
         chronic_reads_as={str(k): str(v) for k, v in (raw.get("chronic_reads_as") or {}).items()},
         word_classes=classes,

@@ -265,3 +265,51 @@ def test_the_layers_depend_only_downwards():
     lint = Path(sys.executable).with_name("lint-imports")
     out = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout[-2000:]
+
+
+# ---------------------------------------------------------- answers in context
+
+from reader.answers import read_answer  # noqa: E402
+
+
+@pytest.mark.parametrize("word", load_knowledge().answers["yes"])
+def test_every_yes_word_leading_an_answer_is_yes(word):
+    assert read_answer(f"{word}, for a few years now") == "affirm"
+
+
+@pytest.mark.parametrize("word", load_knowledge().answers["no"])
+def test_every_no_word_leading_an_answer_is_no(word):
+    assert read_answer(f"{word}, thanks") == "deny"
+
+
+@pytest.mark.parametrize("hedge", ["maybe", "perhaps", "possibly", "i think so", "not sure", "no idea"])
+def test_a_hedge_anywhere_is_not_sure(hedge):
+    assert read_answer(f"the left one {hedge}") == "dont_know"
+
+
+@pytest.mark.parametrize("answer", [
+    "not the body stuff. the other one maybe",
+    "no chest pain but my legs went weak",
+    "none of the physical ones, just the thoughts",
+])
+def test_a_denial_with_a_contrast_covers_only_what_it_names(answer):
+    # several options (the safety screen): never a "no" to all of them
+    assert read_answer(answer, options=7) == "dont_know"
+
+
+def test_a_denial_with_a_contrast_to_a_single_question_is_still_no():
+    assert read_answer("no, just paracetamol now and then", options=1) == "deny"
+
+
+@pytest.mark.parametrize("answer", ["sometimes", "on and off", "only at night", "a bit, mostly my fingers"])
+def test_a_symptom_that_comes_and_goes_is_yes(answer):
+    assert read_answer(answer, symptom=True) == "affirm"
+
+
+@pytest.mark.parametrize("answer", ["my eyesight is fine", "balance is ok"])
+def test_a_symptom_said_to_be_normal_is_no(answer):
+    assert read_answer(answer, symptom=True) == "deny"
+
+
+def test_a_statement_is_not_an_answer():
+    assert read_answer("I take omeprazole every morning") is None

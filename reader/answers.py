@@ -1,0 +1,72 @@
+"""Answers to a yes/no question, read in the context of that question.
+
+``read_answer(text, options=1, symptom=False)`` -> "affirm" | "deny" |
+"dont_know" | None (not an answer: the message says something else). Cue
+lists are knowledge.yml ``answers``. General rules, in order:
+
+1. a leading "yes" word is yes ("yes - omeprazole for years");
+2. a hedge anywhere is "not sure" ("perhaps. my left leg", "the other one maybe");
+3. a denial with a contrast after it ("not the body stuff, the other one",
+   "no but my legs are weak") covers only what it names: for a question with
+   several options it is "not sure", never a "no" to all of them (clinical
+   reference section 5); for a single question it is still a no;
+4. a leading "no" word is no;
+5. for a symptom: "sometimes", "on and off", "only at night" are yes; "my
+   eyes are fine" is no.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional, Pattern
+
+from knowledge import load_knowledge
+from reader.normalise import normalise
+
+
+def _alternation(words) -> str:
+    return "|".join(sorted((re.escape(normalise(w)) for w in words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict:
+    raw = load_knowledge().answers
+    lead: dict = {}
+    for key in ("yes", "no", "unsure"):
+        lead[key] = re.compile(r"^\W*(?:" + _alternation(raw.get(key, ())) + r")\b")
+    anywhere: dict = {}
+    for key in ("unsure", "contrast", "sometimes", "fine"):
+        anywhere[key] = re.compile(r"\b(?:" + _alternation(raw.get(key, ())) + r")\b")
+    negative = re.compile(r"\b(?:no|not|never|nope|nah|none)\b")
+    return {"lead": lead, "any": anywhere, "negative": negative}
+
+
+def read_answer(text: str, options: int = 1, symptom: bool = False) -> Optional[str]:
+    t = normalise(text or "")
+    if not t:
+        return None
+    p = _patterns()
+    lead, anywhere = p["lead"], p["any"]
+    if lead["unsure"].search(t):
+        return "dont_know"
+    if lead["yes"].search(t) and not lead["no"].search(t):
+        return "affirm"
+    if anywhere["unsure"].search(t) and not _only_degree(t):
+        return "dont_know"
+    if lead["no"].search(t):
+        if options > 1 and anywhere["contrast"].search(t):
+            return "dont_know"
+        return "deny"
+    if symptom and anywhere["sometimes"].search(t) and not p["negative"].search(t):
+        return "affirm"
+    if symptom and anywhere["fine"].search(t):
+        return "deny"
+    return None
+
+
+_DEGREE: Pattern = re.compile(r"\b(?:a bit|kind of|sort of)\s+(?:worse|better|more|less|numb|tingly|tired|weak|wobbly|low|dizzy|sore)\b")
+
+
+def _only_degree(t: str) -> bool:
+    """"a bit numb", "kind of tired": a degree, not a hedge."""
+    return bool(_DEGREE.search(t)) and not re.search(r"\b(?:maybe|perhaps|possibly|not sure|unsure|dunno|no idea|do not know)\b", t)
