@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional
 from engine.facts import UNKNOWN, Facts, Status
 from engine.guidance import SCREEN_UNNAMED, Reply, fill, result_replies
 from knowledge import Kind, load_knowledge
-from reader.answers import read_answer
+from reader.answers import read_answer, read_choice
 from engine.locale import contacts
 from engine.questions import BY_ID, AskedView, Question, next_question
 from engine.rules import DECISION_TABLE, Decision, decide, red_flag_decision
@@ -332,6 +332,13 @@ def _apply_answer(state: State, turn: Turn) -> bool:
     if q.kind == "yesno":
         intent = _leading_answer(turn.text, symptom_question=all(c.startswith("SX_") for c in q.codes), options=len(q.codes)) or intent
         if intent in ANSWER_INTENTS:
+            if intent in ("affirm", "dont_know") and q.follow_up_on_yes and not any(facts.has(c) for c in q.codes):
+                # "yes the breathing one": the yes names its option
+                named = _named_option(turn.text, BY_ID[q.follow_up_on_yes])
+                if named:
+                    facts.set(named, Status.PRESENT)
+                    state.asked.append(q.id)
+                    return True
             if intent == "affirm" and q.follow_up_on_yes:
                 state.asked.append(q.id)
                 if not any(facts.has(c) for c in q.codes):
@@ -353,6 +360,11 @@ def _apply_answer(state: State, turn: Turn) -> bool:
 
     if q.kind in ("choice", "open"):
         if any(facts.known(c) for c in q.codes) and any(e.get("entity") in CODE_ENTITIES for e in turn.entities):
+            state.asked.append(q.id)
+            return True
+        named = _named_option(turn.text, q) if q.kind == "choice" else None
+        if named and not facts.has(named):  # "the breathing one"
+            facts.set(named, Status.PRESENT)
             state.asked.append(q.id)
             return True
         if q.kind == "open" and facts.symptoms():
@@ -411,6 +423,16 @@ def _apply_answer(state: State, turn: Turn) -> bool:
 
 
 _BARE_DURATION = re.compile(r"^\W*(?:for |about |around |a few |few |several |many |some |couple of )?(day|week|month|year)s?\b", re.I)
+def _named_option(text: str, q: Question) -> Optional[str]:
+    """The option of a choice question a free answer names by its words."""
+    options = {}
+    for b in q.buttons:
+        payload = b.get("payload", "")
+        if "{" in payload:
+            options[payload.split('"')[3]] = b["title"]
+    return read_choice(text or "", options) if options else None
+
+
 def _leading_answer(text: str, symptom_question: bool = False, options: int = 1) -> Optional[str]:
     """The message read as an answer to the pending yes/no question (reader/answers.py)."""
     return read_answer(text, options=options, symptom=symptom_question)

@@ -70,3 +70,32 @@ _DEGREE: Pattern = re.compile(r"\b(?:a bit|kind of|sort of)\s+(?:worse|better|mo
 def _only_degree(t: str) -> bool:
     """"a bit numb", "kind of tired": a degree, not a hedge."""
     return bool(_DEGREE.search(t)) and not re.search(r"\b(?:maybe|perhaps|possibly|not sure|unsure|dunno|no idea|do not know)\b", t)
+
+
+_STOP = {"the", "one", "and", "or", "of", "a", "an", "my", "your", "their", "to", "it", "is", "that", "this", "with", "can", "not", "sudden", "suddenly", "new", "these", "those"}
+
+
+def _content(text: str):
+    return [w for w in re.findall(r"[a-z]+", normalise(text)) if len(w) >= 3 and w not in _STOP]
+
+
+def read_choice(text: str, options: dict) -> Optional[str]:
+    """Which option of a choice question a free answer names ("the breathing one",
+    "the thoughts one", "chest"): the option whose title shares most words with
+    it, a word counting when rapidfuzz finds it close (ratio 85) or it shares
+    its first four letters ("walking" ~ "walk"). None when no option or a tie."""
+    from rapidfuzz import fuzz
+
+    said = _content(text)
+    if not said:
+        return None
+    scores = {}
+    for key, title in options.items():
+        words = _content(title)
+        scores[key] = sum(
+            any(fuzz.ratio(w, s) >= 85 or (len(w) >= 4 and len(s) >= 4 and w[:4] == s[:4]) for s in said)
+            for w in words
+        )
+    best = max(scores.values(), default=0)
+    winners = [k for k, v in scores.items() if v == best]
+    return winners[0] if best > 0 and len(winners) == 1 else None

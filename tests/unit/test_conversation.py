@@ -473,3 +473,18 @@ def test_the_confirmation_answer_decides_and_not_sure_counts_as_yes(answer, inte
         assert c.slots["triage_level"] == "emergency"
     else:
         assert c.state.facts.status["RF_CHEST_PAIN"].value == "absent" and c.pending != "CONFIRM_RF_CHEST_PAIN"
+
+
+@pytest.mark.parametrize("answer, code", [("yes the breathing one", "RF_BREATHLESS_SEVERE"), ("maybe the thoughts one", "RF_SUICIDAL")])
+def test_a_yes_to_the_screen_that_names_its_option_is_acted_on(answer, code):
+    c = Chat().say("hi", "greet")
+    assert c.pending == "RF_SCREEN"
+    c.say(answer, "inform")
+    assert code in (c.slots["red_flags"] or []) and c.slots["triage_level"] in ("emergency", "urgent")
+
+
+def test_the_which_question_reads_an_option_from_free_words():
+    c = Chat().say("hi", "greet").say("yes", "affirm")
+    assert c.pending == "RF_WHICH"
+    c.say("the chest one", "inform")
+    assert "RF_CHEST_PAIN" in (c.slots["red_flags"] or [])

@@ -313,3 +313,15 @@ def test_a_symptom_said_to_be_normal_is_no(answer):
 
 def test_a_statement_is_not_an_answer():
     assert read_answer("I take omeprazole every morning") is None
+
+
+def test_a_free_answer_names_an_option_by_its_words():
+    from engine.questions import BY_ID
+    from reader.answers import read_choice
+
+    options = {b["payload"].split('"')[3]: b["title"] for b in BY_ID["RF_WHICH"].buttons if "{" in b["payload"]}
+    assert read_choice("the breathing one", options) == "RF_BREATHLESS_SEVERE"
+    assert read_choice("yes the thoughts one", options) == "RF_SUICIDAL"
+    assert read_choice("chest", options) == "RF_CHEST_PAIN"
+    assert read_choice("my leg went cold and pale", options) == "RF_LIMB_ISCHAEMIA"
+    assert read_choice("hello there", options) is None
