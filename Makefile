@@ -27,7 +27,8 @@ shell: setup              ## chat in the terminal (the action server must run: `
 validate: setup           ## Rasa's own data and domain checks
 	$(RASA) data validate --fail-on-warnings 2>&1 | scripts/quiet.sh
 
-unit: setup               ## engine, extractor, guardrails, actions: no servers
+unit: setup               ## layering check (import-linter), then reader, engine, guardrails, actions: no servers
+	.venv/bin/lint-imports
 	$(PY) -m pytest tests/unit -q
 
 stories: setup            ## end-to-end conversation stories

@@ -92,7 +92,7 @@ def headline(report: dict) -> List[str]:
             bits.append(
                 f"real language: symptoms R {r['symptom_recall']:.2f} P {r['symptom_precision']:.2f}, "
                 f"risk factors R {r['risk_factor_recall']:.2f}, red flags {r['red_flags_caught']}/{r['red_flag_messages']} "
-                f"caught, false emergencies {r['false_emergencies']}, context errors {r['context_error_rate']:.1%}"
+                f"caught (+{r.get('red_flags_confirm_asked', 0)} asked to confirm), false emergencies {r['false_emergencies']}, context errors {r['context_error_rate']:.1%}"
             )
         if split in report.get("patients", {}):
             p = report["patients"][split]["summary"]
@@ -186,7 +186,7 @@ def readme_block(report: dict) -> str:
             "compared with the labels):",
             "",
             "| split | messages | sources | symptom recall | symptom precision | risk-factor recall | modifier recall | "
-            "red flags caught | red-flag code recall | false emergencies | context errors |",
+            "red flags caught (+ asked to confirm) | red-flag code recall | false emergencies | context errors |",
             "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for split in SPLITS:
@@ -195,7 +195,7 @@ def readme_block(report: dict) -> str:
                 out.append(
                     f"| {split} | {r['messages']} | {r['sources']} | {r['symptom_recall']:.2f} | {r['symptom_precision']:.2f} | "
                     f"{r['risk_factor_recall']:.2f} | {r['modifier_recall']:.2f} | {r['red_flags_caught']}/{r['red_flag_messages']} "
-                    f"({r['red_flag_sensitivity']:.2f}) | {r['red_flag_code_recall']:.2f} | {r['false_emergencies']} "
+                    f"({r['red_flag_sensitivity']:.2f}; +{r.get('red_flags_confirm_asked', 0)}) | {r['red_flag_code_recall']:.2f} | {r['false_emergencies']} "
                     f"({r['false_emergency_rate']:.1%}) | {r['context_errors']}/{r['context_labels']} ({r['context_error_rate']:.1%}) |"
                 )
         out.append("")

@@ -45,7 +45,12 @@ def main() -> int:
     items = load_real(args.split)
     r = default_reader()
     t0 = time.perf_counter()
-    outs = [{"id": it["id"], "recorded": recorded(r.read(it["text"]))} for it in items]
+    outs = []
+    for it in items:
+        reading = r.read(it["text"])
+        confirm = any(f.code.startswith("RF_") and f.status == Status.UNSURE for f in reading.findings)
+        # what the assistant would do: ask the one direct question about a possible red flag
+        outs.append({"id": it["id"], "recorded": recorded(reading), "reply": ["one direct question"] if confirm else []})
     ms = (time.perf_counter() - t0) * 1000 / max(1, len(items))
     figures = real_language.score(items, outs)
     if args.misses:

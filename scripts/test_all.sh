@@ -17,6 +17,7 @@ PY=.venv/bin/python
 mkdir -p logs
 
 LANE_A=(
+  "layers|.venv/bin/lint-imports"
   "unit|$PY -m pytest tests/unit -q"
   "validate|make --no-print-directory -o setup validate"
   "stories|make --no-print-directory -o setup stories"

@@ -41,8 +41,14 @@ def run_item(a: Assistant, item: dict) -> dict:
         "id": item["id"],
         "recorded": sorted(recorded_codes(slots)),
         "level": slots.get("triage_level"),
-        "reply": [m.get("text") or "" for m in messages][:3],
+        "reply": [m.get("text") or "" for m in messages][:5],
     }
+
+
+def asks_to_confirm(out: dict) -> bool:
+    """The reply puts the one direct question about a possible red flag
+    (clinical reference section 5) before anything else."""
+    return any("one direct question" in (r or "").lower() for r in out.get("reply") or [])
 
 
 def score(items: List[dict], outputs: List[dict]) -> dict:
@@ -50,7 +56,7 @@ def score(items: List[dict], outputs: List[dict]) -> dict:
     tp: Dict[str, int] = {k: 0 for k in ("symptoms", "risk_factors", "modifiers")}
     fn = dict(tp)
     fp = dict(tp)
-    rf_items = rf_caught = rf_exact = rf_total = 0
+    rf_items = rf_caught = rf_exact = rf_total = rf_confirm = 0
     no_rf_items = false_emergencies = 0
     ctx_total = ctx_errors = 0
     ctx_by_why: Dict[str, List[int]] = {}
@@ -69,6 +75,8 @@ def score(items: List[dict], outputs: List[dict]) -> dict:
         if gold_rf:
             rf_items += 1
             rf_caught += bool(got_rf)
+            # not recorded, but the assistant asked at once whether it is happening now
+            rf_confirm += not got_rf and asks_to_confirm(out)
             rf_total += len(gold_rf)
             rf_exact += len(gold_rf & got_rf)
         else:
@@ -103,6 +111,7 @@ def score(items: List[dict], outputs: List[dict]) -> dict:
         "red_flag_messages": rf_items,
         "red_flags_caught": rf_caught,
         "red_flag_sensitivity": ratio(rf_caught, rf_items),
+        "red_flags_confirm_asked": rf_confirm,
         "red_flag_code_recall": ratio(rf_exact, rf_total),
         "false_emergencies": false_emergencies,
         "false_emergency_rate": ratio(false_emergencies, no_rf_items) if no_rf_items else 0.0,
