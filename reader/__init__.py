@@ -196,6 +196,8 @@ class Reader:
             # another person's condition in a message about the writer ("my dad had a
             # stroke"): not the writer's; a red flag is confirmed by a direct question
             return Status.UNSURE if kind == Kind.RED_FLAG else None
+        if ctx.asked:
+            return Status.UNSURE if kind == Kind.RED_FLAG else None
         if ctx.hypothetical and m.code not in self.knowledge.conditional_counts:
             # "what if it is a stroke?": a red flag is confirmed by a direct question
             return Status.UNSURE if kind == Kind.RED_FLAG else None

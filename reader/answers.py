@@ -6,10 +6,11 @@ lists are knowledge.yml ``answers``. General rules, in order:
 
 1. a leading "yes" word is yes ("yes - omeprazole for years");
 2. a hedge anywhere is "not sure" ("perhaps. my left leg", "the other one maybe");
-3. a denial with a contrast after it ("not the body stuff, the other one",
-   "no but my legs are weak") covers only what it names: for a question with
-   several options it is "not sure", never a "no" to all of them (clinical
-   reference section 5); for a single question it is still a no;
+3. a denial that points at another option ("not the body stuff, the other
+   one", "none of the physical ones, apart from the thoughts") covers only
+   what it names: for a question with several options it is "not sure", never
+   a "no" to all of them (clinical reference section 5); for a single
+   question it is still a no;
 4. a leading "no" word is no;
 5. for a symptom: "sometimes", "on and off", "only at night" are yes; "my
    eyes are fine" is no.
@@ -72,6 +73,7 @@ def _only_degree(t: str) -> bool:
     return bool(_DEGREE.search(t)) and not re.search(r"\b(?:maybe|perhaps|possibly|not sure|unsure|dunno|no idea|do not know)\b", t)
 
 
+_DENIED_PART = re.compile(r"\b(?:no|not|never|none|fine|normal|ok|okay|alright|good)\b")
 _STOP = {"the", "one", "and", "or", "of", "a", "an", "my", "your", "their", "to", "it", "is", "that", "this", "with", "can", "not", "sudden", "suddenly", "new", "these", "those"}
 
 
@@ -86,7 +88,10 @@ def read_choice(text: str, options: dict) -> Optional[str]:
     its first four letters ("walking" ~ "walk"). None when no option or a tie."""
     from rapidfuzz import fuzz
 
-    said = _content(text)
+    # a part that denies or says it is normal names nothing ("her face and arms are fine")
+    parts = re.split(r"[,.;!?]|\b(?:but|just)\b", normalise(text or ""))
+    kept = [part for part in parts if not _DENIED_PART.search(part)]
+    said = _content(" ".join(kept))
     if not said:
         return None
     scores = {}

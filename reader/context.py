@@ -29,7 +29,7 @@ from spacy.tokens import Span
 from knowledge import Knowledge
 from reader.concepts import Match, pattern_words
 
-CATEGORIES = ("negated", "uncertain", "historical", "hypothetical", "other")
+CATEGORIES = ("negated", "uncertain", "historical", "hypothetical", "asked", "other")
 NEGATION_WORDS = {"no", "not", "never", "without", "none", "nor"}
 _BUT_STOPPED = [
     "stopped", "quit", "came off", "come off", "gave up", "given up", "not anymore", "not any more",
@@ -43,6 +43,7 @@ class Context:
     uncertain: bool = False
     historical: bool = False
     hypothetical: bool = False
+    asked: bool = False  # a topic someone asked about ("asked her about dark thoughts")
     other: bool = False
     relative: bool = False  # the other person is a blood relative
 
@@ -129,6 +130,7 @@ class ContextReader:
                 uncertain=f.get("uncertain", False),
                 historical=f.get("historical", False),
                 hypothetical=f.get("hypothetical", False),
+                asked=f.get("asked", False),
                 other=other,
                 relative=other and self._relative_before(doc, m),
             ))

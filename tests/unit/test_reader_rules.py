@@ -289,7 +289,7 @@ def test_a_hedge_anywhere_is_not_sure(hedge):
 
 @pytest.mark.parametrize("answer", [
     "not the body stuff. the other one maybe",
-    "no chest pain but my legs went weak",
+    "no, none of the physical ones, apart from the thoughts",
     "none of the physical ones, just the thoughts",
 ])
 def test_a_denial_with_a_contrast_covers_only_what_it_names(answer):
@@ -299,6 +299,19 @@ def test_a_denial_with_a_contrast_covers_only_what_it_names(answer):
 
 def test_a_denial_with_a_contrast_to_a_single_question_is_still_no():
     assert read_answer("no, just paracetamol now and then", options=1) == "deny"
+
+
+def test_a_denial_that_names_something_else_is_a_no():
+    # "no, her face and arms are fine, just confused": confusion is no option of the screen
+    assert read_answer("no, her face and arms are fine, she's talking normal, just confused", options=7) == "deny"
+
+
+def test_words_in_a_denied_or_normal_part_name_no_option():
+    from engine.questions import BY_ID
+    from reader.answers import read_choice
+
+    options = {b["payload"].split('"')[3]: b["title"] for b in BY_ID["RF_WHICH"].buttons if "{" in b["payload"]}
+    assert read_choice("no, her face and arms are fine, she's talking normal, just confused", options) is None
 
 
 @pytest.mark.parametrize("answer", ["sometimes", "on and off", "only at night", "a bit, mostly my fingers"])
@@ -325,3 +338,12 @@ def test_a_free_answer_names_an_option_by_its_words():
     assert read_choice("chest", options) == "RF_CHEST_PAIN"
     assert read_choice("my leg went cold and pale", options) == "RF_LIMB_ISCHAEMIA"
     assert read_choice("hello there", options) is None
+
+
+def test_a_reported_denial_and_a_question_asked_record_nothing(reader):
+    r = reader.read("i asked her about dark thoughts and she said no, just fed up")
+    assert r.status_of("RF_SUICIDAL") != P
+
+
+def test_a_symptom_said_to_feel_normal_is_no():
+    assert read_answer("Hands and feet feel normal", symptom=True) == "deny"
