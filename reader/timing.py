@@ -29,7 +29,7 @@ DISTANT = re.compile(
     rf"(?:in|back in|this past|early|late|since) {_MONTHS}\b|"
     rf"on (?:the )?(?:\w+ )?(?:evening|morning|night|day) of {_MONTHS}|"
     rf"{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?\b|"
-    r"when i was (?:at|in) (?:university|college|school|my)|when i was (?:younger|young|a child|a kid|a teen|pregnant)|"
+    r"when i was (?:at|in) (?:university|college|school|my)|when i was (?:younger|young|a child|a kid|a teen|a teenager|pregnant|\d+)|"
     r"as a (?:child|kid|teen|teenager)|in my (?:teens|twenties|thirties|20s|30s)|"
     r"(?:the )?(?:morning|day|night|evening) of my (?:stroke|heart attack|attack|collapse|overdose)|"
     r"in hindsight|looking back|at the time|back then|those days|that time|the first time|"
