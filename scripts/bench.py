@@ -206,7 +206,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--check", action="store_true", help="fail when a goal of the issue is missed")
+    parser.add_argument("--reader-only", action="store_true", help="only the reader's cost per message (seconds, no servers)")
     args = parser.parse_args()
+    if args.reader_only:
+        print(json.dumps(reader_cost(), indent=1))
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         ours = bench_ours(args.levels, tmp)
