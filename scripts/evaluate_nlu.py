@@ -50,6 +50,16 @@ def predicted_codes(parse: dict) -> Set[Tuple[str, str, str]]:
     for e in parse.get("entities") or []:
         if e.get("entity") in CODE_TYPES:
             out.add((e["entity"], e.get("value"), e.get("role") or "present"))
+        elif e.get("entity") == "age":
+            # the reader reports an age; "aged 65 or over" is the engine's decision (engine/facts.py)
+            from engine.facts import Facts
+
+            facts = Facts()
+            try:
+                facts.set_age(int(e.get("value")))
+            except (TypeError, ValueError):
+                continue
+            out.add(("risk_factor", "RK_AGE_OLDER", facts.status["RK_AGE_OLDER"].value))
     return out
 
 
