@@ -202,7 +202,9 @@ class Reader:
             # "what if it is a stroke?": a red flag is confirmed by a direct question
             return Status.UNSURE if kind == Kind.RED_FLAG else None
         if ctx.historical and m.code not in self._lasting:
-            return None
+            # "had a stroke in 2019": history, not a red flag now; any mention of a red
+            # flag still gets the one direct question ("is it happening now?")
+            return Status.UNSURE if kind == Kind.RED_FLAG else None
         if ctx.uncertain:
             # "i think i am having a heart attack": a red flag is acted on
             return Status.PRESENT if kind == Kind.RED_FLAG else Status.UNSURE
