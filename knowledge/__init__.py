@@ -282,8 +282,25 @@ def load_yaml(text: str):
     return yaml.load(text, Loader=_WordsLoader)  # noqa: S506 - a SafeLoader subclass
 
 
+HPO_FILE = Path(__file__).with_name("hpo_lay.yml")
+
+
+def add_hpo_phrases(raw: dict, hpo: Optional[dict]) -> dict:
+    """The Human Phenotype Ontology's layperson synonyms (hpo_lay.yml, made by
+    scripts/hpo_lexicon.py) added to the phrases of the codes they are mapped to."""
+    for code, terms in ((hpo or {}).get("codes") or {}).items():
+        for section in _SECTION_KIND:
+            body = (raw.get(section) or {}).get(code)
+            if body is not None:
+                lay = [p for t in terms.values() for p in t.get("layperson") or ()]
+                body["phrases"] = list(body.get("phrases") or []) + [p.lower() for p in lay]
+    return raw
+
+
 @lru_cache(maxsize=1)
 def load_knowledge() -> Knowledge:
     raw = load_yaml(KNOWLEDGE_FILE.read_text(encoding="utf-8"))
+    if HPO_FILE.exists():
+        raw = add_hpo_phrases(raw, yaml.safe_load(HPO_FILE.read_text(encoding="utf-8")))
     info = yaml.safe_load(INFO_FILE.read_text(encoding="utf-8")) if INFO_FILE.exists() else None
     return parse_knowledge(raw, info)

@@ -59,3 +59,21 @@ def test_red_flags_carry_their_level_from_the_reference():
 def test_neuro_flags_match_the_reference():
     neuro = {c.code for c in load_knowledge().of_kind(Kind.SYMPTOM) if c.neuro}
     assert neuro == {"SX_PARAESTHESIA", "SX_BURNING_FEET", "SX_BALANCE_GAIT", "SX_MUSCLE_WEAK", "SX_VISION", "SX_COGNITIVE"}
+
+
+def test_the_hpo_lay_vocabulary_is_generated_from_the_mapping_and_loaded():
+    # knowledge.yml `hpo` -> scripts/hpo_lexicon.py -> knowledge/hpo_lay.yml -> phrases
+    import yaml
+
+    from knowledge import HPO_FILE, KNOWLEDGE_FILE, load_knowledge, load_yaml
+
+    mapping = load_yaml(KNOWLEDGE_FILE.read_text())["hpo"]
+    data = yaml.safe_load(HPO_FILE.read_text())
+    assert data["hpo_version"].startswith("hp/releases/")
+    assert "https://hpo.jax.org/app/license" in HPO_FILE.read_text()
+    kb = load_knowledge()
+    for code, ids in mapping.items():
+        assert set(ids) == set(data["codes"][code])
+        for term in data["codes"][code].values():
+            for phrase in term["layperson"]:
+                assert phrase.lower() in kb.concept(code).phrases, (code, phrase)
