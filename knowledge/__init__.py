@@ -82,6 +82,7 @@ class Concept:
     phrases: Tuple[str, ...] = ()
     combos: Tuple[Tuple[Tuple[str, ...], ...], ...] = ()
     combo_windows: Tuple[int, ...] = ()  # one per combo: how close its groups must be
+    combo_possible: Tuple[bool, ...] = ()  # one per combo: only makes the code possible (confirm it)
     exclude: Tuple[str, ...] = ()
     denials: Tuple[str, ...] = ()
     suppresses: Tuple[str, ...] = ()
@@ -179,6 +180,8 @@ def _parse_concept(code: str, kind: Kind, raw: dict, classes: Mapping[str, Tuple
     raw_combos = [list(c) for c in raw.get("combos") or ()]
     # a combo may end with a number: its own window ("struggling ... breathe" within 2 words)
     windows = tuple(int(c.pop()) if c and isinstance(c[-1], int) else window for c in raw_combos)
+    n_possible = int(raw.get("_possible_count", 0))
+    possible = tuple(k >= len(raw_combos) - n_possible for k in range(len(raw_combos)))
     combos = tuple(tuple(_alternatives(group, classes) for group in combo) for combo in raw_combos)
     level = raw.get("level")
     return Concept(
@@ -191,6 +194,7 @@ def _parse_concept(code: str, kind: Kind, raw: dict, classes: Mapping[str, Tuple
         phrases=_tuple_of_str(raw.get("phrases")),
         combos=combos,
         combo_windows=windows,
+        combo_possible=possible,
         exclude=_tuple_of_str(raw.get("exclude")),
         denials=_tuple_of_str(raw.get("denials")),
         suppresses=_tuple_of_str(raw.get("suppresses")),
@@ -207,11 +211,14 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
             if code in concepts:
                 raise ValueError(f"duplicate code {code}")
             body = dict(body)
-            body["combos"] = list(body.get("combos") or []) + list((raw.get("compositions") or {}).get(code) or [])
+            possible = list((raw.get("possible") or {}).get(code) or [])
+            body["combos"] = list(body.get("combos") or []) + list((raw.get("compositions") or {}).get(code) or []) + possible
+            body["_possible_count"] = len(possible)
             concepts[code] = _parse_concept(code, kind, body, classes)
-    for code in (raw.get("compositions") or {}):
-        if code not in concepts:
-            raise ValueError(f"compositions name unknown code {code}")
+    for section in ("compositions", "possible"):
+        for code in (raw.get(section) or {}):
+            if code not in concepts:
+                raise ValueError(f"{section} name unknown code {code}")
     implies = {str(k): _tuple_of_str(v) for k, v in (raw.get("implies") or {}).items()}
     for code, targets in implies.items():
         for c in (code,) + targets:

@@ -148,6 +148,8 @@ class Reader:
                 ctx = replace(ctx, historical=True)
             status = self._status(m, ctx, kind, subject)
             code = m.code
+            if status == Status.PRESENT and m.possible:
+                status = Status.UNSURE  # "my chest feels funny": one direct question
             if status == Status.PRESENT and kind == Kind.RED_FLAG and self._only_a_name(doc, m):
                 status = Status.UNSURE  # "was it a stroke?": confirmed by a direct question
             if status == Status.PRESENT and code in self.knowledge.chronic_reads_as and chronic:

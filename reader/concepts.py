@@ -42,6 +42,7 @@ class Match:
     end: int
     gaps: Tuple[int, ...] = ()  # positions inside a combo that no group matched
     denial: bool = False
+    possible: bool = False  # found only by a "possible" composition: to be confirmed
 
 
 def add_patterns(owner, key: str, phrases: Iterable[str]) -> bool:
@@ -134,6 +135,7 @@ class ConceptMatcher:
         for code in codes:
             concept = self.knowledge.concept(code)
             gaps: Dict[Tuple[int, int], Tuple[int, ...]] = {sp: () for sp in phrases.get(code, ())}
+            definite = set(gaps)
             for ci, combo in enumerate(concept.combos):
                 per_group = [groups.get((code, ci, gi)) for gi in range(len(combo))]
                 if not all(per_group):
@@ -143,12 +145,14 @@ class ConceptMatcher:
                     for s, e, g in combo_spans(inside, doc, lo, hi, concept.combo_windows[ci]):
                         if (s, e) not in gaps or len(g) < len(gaps[(s, e)]):
                             gaps[(s, e)] = g
+                        if not concept.combo_possible[ci]:
+                            definite.add((s, e))
             kept = [sp for sp in dedupe(gaps) if not any(overlap(sp, x) for x in excluded.get(code, ()))]
             denials = denied.get(code, [])
             # a denial that starts between the parts of a combo interrupts it
             # ("gave up being vegan, eat meat now" is not "gave up ... meat")
             kept = [k for k in kept if not any(d[0] in gaps[k] for d in denials)]
-            found += [Match(code, s, e, gaps[(s, e)]) for s, e in kept]
+            found += [Match(code, s, e, gaps[(s, e)], possible=(s, e) not in definite) for s, e in kept]
             found += [Match(code, s, e, denial=True) for s, e in dedupe(denials) if not any(overlap((s, e), k) for k in kept)]
         found = self._suppress(found)
         return sorted(found, key=lambda m: (m.start, m.code))

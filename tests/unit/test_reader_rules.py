@@ -347,3 +347,16 @@ def test_a_reported_denial_and_a_question_asked_record_nothing(reader):
 
 def test_a_symptom_said_to_feel_normal_is_no():
     assert read_answer("Hands and feet feel normal", symptom=True) == "deny"
+
+
+@pytest.mark.parametrize("message, code", [
+    ("my chest feels funny", "RF_CHEST_PAIN"),
+    ("my breathing feels weird", "RF_BREATHLESS_SEVERE"),
+    ("i keep having horrible thoughts", "RF_SUICIDAL"),
+])
+def test_vague_words_about_a_red_flag_make_it_possible_to_be_confirmed(reader, message, code):
+    assert reader.read(message).status_of(code) == U
+
+
+def test_a_definite_description_beats_a_possible_one(reader):
+    assert reader.read("my chest feels funny, tight and heavy like a weight on it").status_of("RF_CHEST_PAIN") == P
