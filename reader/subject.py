@@ -48,4 +48,7 @@ class SubjectReader:
         )
         if relation and third >= 2 and third >= 2 * first:
             return "other"
+        # the writer never speaks of themself and tells of "he" / "she"
+        if first == 0 and third >= 1:
+            return "other"
         return None
