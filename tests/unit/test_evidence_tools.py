@@ -119,3 +119,29 @@ def test_redteam_summary_counts_dropped_flags_false_alarms_and_loops():
 def test_sources_are_split_by_page_not_by_spelling_of_the_url():
     assert source_key("https://www.Example.com/a/b/?x=1#c") == source_key("http://example.com/a/b")
     assert split_of(source_key("https://example.com/a")) in ("dev", "test")
+
+
+def test_the_floor_check_allows_a_fraction_of_a_turn_and_nothing_else():
+    import copy
+    import sys as _sys
+
+    import yaml as _yaml
+
+    from pathlib import Path as _Path
+
+    scripts = _Path(__file__).resolve().parents[2] / "scripts"
+    _sys.path.insert(0, str(scripts))
+    import evaluate_evidence as ev
+
+    floors = _yaml.safe_load(ev.FLOORS.read_text())
+    report = {name: {split: (dict(figs) if name == "real" else {"summary": dict(figs)})
+                     for split, figs in per.items()} for name, per in floors.items()}
+    assert ev.check(report) == []
+    nudged = copy.deepcopy(report)
+    nudged["patients"]["test"]["summary"]["turns_p90"] += 0.5
+    assert ev.check(nudged) == []
+    nudged["patients"]["test"]["summary"]["turns_p90"] += 1.0
+    assert len(ev.check(nudged)) == 1
+    worse = copy.deepcopy(report)
+    worse["redteam"]["test"]["summary"]["red_flag_dropped"] += 1
+    assert len(ev.check(worse)) == 1
