@@ -12,6 +12,7 @@ loaded. Emits entities whose values are codes of the clinical reference:
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Type
 
 import numpy as np
@@ -35,18 +36,37 @@ from reader.questions import FIRST_PERSON, QUESTION_STARTS
 
 MAX_CHARS = 5000  # longer messages are read in full, in slices of this size
 EXTRACTION = "clinical_extraction"  # the extraction, cached on the message for the extractor
-_EXTRACTORS: Dict[int, Reader] = {}
+_EXTRACTORS: Dict[str, Reader] = {}
 
 
-def _extractor_for(model: SpacyModel) -> Reader:
-    key = id(model.model)
+def _key(model_name: str) -> str:
+    return str(Path(model_name).resolve())
+
+
+def _build(key: str, nlp) -> Reader:
     if key not in _EXTRACTORS:
-        _EXTRACTORS[key] = Reader(nlp=model.model)
+        _EXTRACTORS[key] = Reader(nlp=nlp)
         # The lexicon, TensorFlow and Rasa leave a large, long-lived heap; without
         # this, full garbage collections added ~200 ms pauses to random turns.
         gc.collect()
         gc.freeze()
     return _EXTRACTORS[key]
+
+
+def prebuild_reader() -> None:
+    """Build the reader when the model loads, not on the first message: every Rasa
+    process is then ready (and at its full size) before it takes traffic. The reader
+    only makes its own Docs, so it may hold its own copy of the (small) pipeline."""
+    from reader.pipeline import DEFAULT_PIPELINE_PATH, load_pipeline
+
+    key = _key(str(DEFAULT_PIPELINE_PATH))
+    if key not in _EXTRACTORS:
+        _build(key, load_pipeline(str(DEFAULT_PIPELINE_PATH)))
+
+
+def _extractor_for(model: SpacyModel) -> Reader:
+    key = _key(getattr(model, "model_name", None) or f"memory-{id(model.model)}")
+    return _EXTRACTORS.get(key) or _build(key, model.model)
 
 
 def extraction_of(message: Message, model: SpacyModel) -> Optional[Reading]:
@@ -112,6 +132,7 @@ class ClinicalFeaturizer(SparseFeaturizer, GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> GraphComponent:
+        prebuild_reader()
         return cls(execution_context.node_name, config)
 
     @classmethod

@@ -45,6 +45,18 @@ class Match:
     possible: bool = False  # found only by a "possible" composition: to be confirmed
 
 
+MAX_VARIANTS = 48  # spellings of one phrase listed for the PhraseMatcher; more go to the Matcher
+
+
+def _stop_words() -> frozenset:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+_STOP_WORDS = _stop_words()  # function words are matched as written: "to", "and", "not"
+
+
 def add_patterns(owner, key: str, phrases: Iterable[str]) -> bool:
     """Compile phrases of the pattern language under one key: a phrase of plain
     words goes to the ``PhraseMatcher`` once per inflection ("feel numb", "feels
@@ -58,9 +70,19 @@ def add_patterns(owner, key: str, phrases: Iterable[str]) -> bool:
             patterns.append([ConceptMatcher._token_spec(owner, w) for w in words])
             continue
         choices = [
-            words_starting(w[:-1], owner.extra_words) if w.endswith("*") and len(w) > 1 else (w,) + owner._inflections.get(w, ())
+            words_starting(w[:-1], owner.extra_words) if w.endswith("*") and len(w) > 1
+            else (w,) if w in _STOP_WORDS else (w,) + owner._inflections.get(w, ())
             for w in words
         ]
+        n = 1
+        for c in choices:
+            n *= len(c)
+        if n > MAX_VARIANTS:  # too many spellings to list: one token pattern instead
+            patterns.append([
+                ConceptMatcher._token_spec(owner, w) if w.endswith("*") else {"LOWER": {"IN": list(c)}} if len(c) > 1 else {"LOWER": w}
+                for w, c in zip(words, choices)
+            ])
+            continue
         for variant in product(*choices):
             docs.append(Doc(owner.nlp.vocab, words=list(variant)))
     if patterns:
