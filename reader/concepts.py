@@ -48,15 +48,6 @@ class Match:
 MAX_VARIANTS = 48  # spellings of one phrase listed for the PhraseMatcher; more go to the Matcher
 
 
-def _stop_words() -> frozenset:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS)
-
-
-_STOP_WORDS = _stop_words()  # function words are matched as written: "to", "and", "not"
-
-
 def add_patterns(owner, key: str, phrases: Iterable[str]) -> bool:
     """Compile phrases of the pattern language under one key: a phrase of plain
     words goes to the ``PhraseMatcher`` once per inflection ("feel numb", "feels
@@ -71,7 +62,7 @@ def add_patterns(owner, key: str, phrases: Iterable[str]) -> bool:
             continue
         choices = [
             words_starting(w[:-1], owner.extra_words) if w.endswith("*") and len(w) > 1
-            else (w,) if w in _STOP_WORDS else (w,) + owner._inflections.get(w, ())
+            else (w,) + owner._inflections.get(w, ())
             for w in words
         ]
         n = 1
