@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Tuple
 
 from engine.facts import Facts
-from knowledge import Kind, load_knowledge
+from knowledge import Kind, Status, load_knowledge
 
 YES_NO_UNSURE = (
     {"title": "Yes", "payload": "/affirm"},
@@ -147,8 +147,6 @@ def _confirm(code: str) -> Question:
     a relative's stroke in a message about oneself. Asked before anything else;
     "not sure" counts as yes."""
     ask = _kb_ask(code)
-    from engine.facts import Status
-
     return Question(
         id=f"CONFIRM_{code}",
         kind="yesno",

@@ -7,6 +7,7 @@ Nothing here imports Rasa.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -281,7 +282,7 @@ _WordsLoader.yaml_implicit_resolvers = {
 }
 for _first in "tTfF":
     _WordsLoader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool", __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list(_first)
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list(_first)
     )
 
 

@@ -30,7 +30,7 @@ from typing import Dict, List, Optional, Tuple
 from knowledge import Kind, Knowledge, Status, load_knowledge
 from reader.concepts import ConceptMatcher, Match, PatternSet
 from reader.context import Context, ContextReader
-from reader.language import looks_foreign
+from reader.language import OTHER_LANGUAGES, looks_foreign, stop_words
 from reader.normalise import normalise
 from reader.places import locale_of
 from reader.quantities import age_of, duration_of
@@ -95,13 +95,10 @@ class Reader:
             **{f"side:{n}": v for n, v in k.side.items()},
         })
         self.topic_patterns = PatternSet(nlp, {t.id: t.keywords for t in k.topics})
-        self._topic_sizes = {t.id: {len(w.split()) for w in t.keywords} for t in k.topics}
         self._lasting = set(k.lasting)
         self._names = {" ".join(normalise(n).split()) for n in k.diagnosis_names} | {
             "a " + " ".join(normalise(n).split()) for n in k.diagnosis_names}
-        for lang in ("en", "es", "fr", "de", "it", "pt", "nl", "pl", "tr"):
-            from reader.language import stop_words
-
+        for lang in ("en",) + OTHER_LANGUAGES:
             stop_words(lang)  # load now rather than on the first message
 
     # ----------------------------------------------------------------- text

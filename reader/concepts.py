@@ -17,10 +17,11 @@ Nothing here decides present or absent: that is reader/context.py.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
-from typing import Dict, Iterable, List, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Sequence, Tuple
 
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -58,7 +59,7 @@ def add_patterns(owner, key: str, phrases: Iterable[str]) -> bool:
         if not words:
             continue
         if NUMBER in words:
-            patterns.append([ConceptMatcher._token_spec(owner, w) for w in words])
+            patterns.append([token_spec(w, owner._inflections) for w in words])
             continue
         choices = [
             words_starting(w[:-1], owner.extra_words) if w.endswith("*") and len(w) > 1
@@ -70,7 +71,7 @@ def add_patterns(owner, key: str, phrases: Iterable[str]) -> bool:
             n *= len(c)
         if n > MAX_VARIANTS:  # too many spellings to list: one token pattern instead
             patterns.append([
-                ConceptMatcher._token_spec(owner, w) if w.endswith("*") else {"LOWER": {"IN": list(c)}} if len(c) > 1 else {"LOWER": w}
+                token_spec(w, owner._inflections) if w.endswith("*") else {"LOWER": {"IN": list(c)}} if len(c) > 1 else {"LOWER": w}
                 for w, c in zip(words, choices)
             ])
             continue
@@ -99,7 +100,6 @@ class ConceptMatcher:
         self.extra_words = extra_words
         self._keys: Dict[int, Tuple[str, str, int, int]] = {}  # matcher id -> (kind, code, combo, group)
         self._combos: Dict[str, List[Tuple[int, ...]]] = {}  # code -> combos, as sizes
-        seen: Set[Tuple[str, Tuple[str, ...]]] = set()
         for concept in knowledge.concepts.values():
             self._add("P", concept.code, 0, 0, concept.phrases)
             self._add("X", concept.code, 0, 0, concept.exclude)
@@ -107,19 +107,8 @@ class ConceptMatcher:
             for ci, combo in enumerate(concept.combos):
                 for gi, group in enumerate(combo):
                     self._add("G", concept.code, ci, gi, group)
-        del seen
 
     # ---------------------------------------------------------------- build
-    def _token_spec(self, word: str) -> dict:
-        if word == NUMBER:
-            return {"LIKE_NUM": True}
-        if word.endswith("*") and len(word) > 1:
-            stem = word[:-1]
-            return {"LOWER": {"REGEX": "^" + _regex_escape(stem)}}
-        # the word itself or any form whose lemma it is ("feel": feels, felt...)
-        forms = sorted({word} | set(self._inflections.get(word, ())))
-        return {"LOWER": {"IN": forms}} if len(forms) > 1 else {"LOWER": word}
-
     def _add(self, kind: str, code: str, combo: int, group: int, phrases: Iterable[str]) -> None:
         key = f"{kind}|{code}|{combo}|{group}"
         if add_patterns(self, key, phrases):
@@ -239,10 +228,15 @@ def words_starting(stem: str, extra: Iterable[str] = ()) -> Tuple[str, ...]:
     return tuple(sorted(set(out) | {stem}))
 
 
-def _regex_escape(stem: str) -> str:
-    import re
-
-    return re.escape(stem)
+def token_spec(word: str, inflections: Dict[str, Tuple[str, ...]]) -> dict:
+    """One pattern word as a Matcher token: a number, a prefix, or the word and
+    every form whose lemma it is ("feel": feels, felt...)."""
+    if word == NUMBER:
+        return {"LIKE_NUM": True}
+    if word.endswith("*") and len(word) > 1:
+        return {"LOWER": {"REGEX": "^" + re.escape(word[:-1])}}
+    forms = sorted({word} | set(inflections.get(word, ())))
+    return {"LOWER": {"IN": forms}} if len(forms) > 1 else {"LOWER": word}
 
 
 def clause_spans(doc: Sequence) -> Tuple[List[int], List[Tuple[int, int]]]:

@@ -63,23 +63,19 @@ def test_cannot_feel_a_limb_is_paraesthesia(reader, site):
     assert P in (r.status_of("SX_PARAESTHESIA"), r.status_of("RF_RAPID_WEAKNESS"))
 
 
-@pytest.mark.parametrize("message", [
-    "my arm went dead and I couldn't lift it",
-    "one side of my face has dropped",
-    "my left arm and left leg went numb all of a sudden",
-    "my speech is slurred since this morning",
+@pytest.mark.parametrize("message, code", [
+    # a function lost on one side is a stroke sign
+    ("my arm went dead and I couldn't lift it", "RF_STROKE"),
+    ("one side of my face has dropped", "RF_STROKE"),
+    ("my left arm and left leg went numb all of a sudden", "RF_STROKE"),
+    ("my speech is slurred since this morning", "RF_STROKE"),
+    # losing the legs, or a fast spread, is rapid weakness
+    ("got up this morning and I can't walk", "RF_RAPID_WEAKNESS"),
+    ("my legs gave way and I can't stand up", "RF_RAPID_WEAKNESS"),
+    ("the tingling has spread up to my knees since yesterday", "RF_RAPID_WEAKNESS"),
 ])
-def test_a_function_lost_on_one_side_is_a_stroke_sign(reader, message):
-    assert reader.read(message).status_of("RF_STROKE") == P
-
-
-@pytest.mark.parametrize("message", [
-    "got up this morning and I can't walk",
-    "my legs gave way and I can't stand up",
-    "the tingling has spread up to my knees since yesterday",
-])
-def test_losing_the_legs_or_fast_spread_is_rapid_weakness(reader, message):
-    assert reader.read(message).status_of("RF_RAPID_WEAKNESS") == P
+def test_a_lost_function_or_its_speed_is_a_red_flag(reader, message, code):
+    assert reader.read(message).status_of(code) == P
 
 
 @pytest.mark.parametrize("message", [
