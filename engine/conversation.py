@@ -17,7 +17,7 @@ from engine.guidance import SCREEN_UNNAMED, Reply, fill, result_replies
 from knowledge import Kind, load_knowledge
 from reader.answers import read_answer, read_choice
 from engine.locale import contacts
-from engine.questions import BY_ID, AskedView, Question, next_question
+from engine.questions import BY_ID, AskedView, Question, next_question, optional_questions
 from engine.rules import DECISION_TABLE, Decision, decide, red_flag_decision
 
 CODE_ENTITIES = {"symptom", "risk_factor", "red_flag", "modifier", "qualifier"}
@@ -55,6 +55,7 @@ class State:
     reasks: int = 0
     questions_asked: int = 0
     locale: Optional[str] = None
+    complete: bool = False  # the person chose to answer the optional questions for their GP's summary
     queued: Optional[str] = None  # a follow-up to ask now (this turn only, not stored)
     missed_notes: List[str] = field(default_factory=list)  # facts from missed messages (this turn only)
 
@@ -70,6 +71,7 @@ class State:
             "reasks": self.reasks,
             "questions_asked": self.questions_asked,
             "locale": self.locale,
+            "complete": self.complete,
         }
 
     @classmethod
@@ -86,6 +88,7 @@ class State:
             reasks=int(data.get("reasks") or 0),
             questions_asked=int(data.get("questions_asked") or 0),
             locale=data.get("locale"),
+            complete=bool(data.get("complete")),
         )
 
 
@@ -138,6 +141,15 @@ NO_TOPIC = (
 WHY_GENERIC = "I ask so that the suggestion at the end fits your situation as closely as possible."
 UNDERSTOOD_NONE = "Please answer yes, no or not sure, or use the buttons."
 MOVE_ON = "No problem, I'll note that as not sure and move on."
+# After the result: the questions that can no longer change it are an option, not a toll
+MORE = "MORE_QUESTIONS"
+MORE_OFFER = (
+    "That's all I need for the suggestion above. Would you like to answer a few more questions to make the summary "
+    "for your GP more complete? It's up to you."
+)
+MORE_BUTTONS = ({"title": "Yes, a few more", "payload": "/affirm"}, {"title": "No thanks", "payload": "/deny"})
+MORE_DECLINED = "No problem."
+MORE_DONE = "Thanks, that completes your summary. Here it is again with everything you told me."
 
 
 def _fmt(text: str, locale: Optional[str]) -> str:
@@ -184,6 +196,15 @@ def step(state: State, turn: Turn) -> Outcome:
         return Outcome(state, replies + flagged.replies, flagged.decision)
 
     changed = facts.to_dict() != before
+
+    if state.stage == "done" and state.pending == MORE and not changed:
+        offer = _offer_answer(turn)
+        if offer == "affirm":
+            state.stage, state.complete, state.pending = "interview", True, None
+            return _continue(state, replies)
+        if offer == "deny":
+            state.pending = None
+            return Outcome(state, replies + [Reply(MORE_DECLINED + " " + DONE_PROMPT)])
 
     if any(e.get("entity") == "language" and e.get("value") == "other" for e in turn.entities):
         replies.append(Reply(_fmt(FOREIGN, state.locale)))
@@ -246,6 +267,14 @@ def step(state: State, turn: Turn) -> Outcome:
             replies.append(Reply(NOT_UNDERSTOOD + " " + _hint(BY_ID[state.pending])))
             return _ask(state, BY_ID[state.pending], replies, count=False)
     return _continue(state, replies)
+
+
+def _offer_answer(turn: Turn) -> Optional[str]:
+    """Yes or no to the offer of more questions, in any wording ("sure, go on", "no thanks")."""
+    answer = read_answer(turn.text or "") or (turn.intent if turn.intent in ("affirm", "deny") else None)
+    if answer is None and turn.intent == "thanks" and re.match(r"\s*no\b", turn.text or "", re.I):
+        answer = "deny"
+    return answer if answer in ("affirm", "deny") else None
 
 
 def absorb(state: State, turn: Turn) -> Outcome:
@@ -545,22 +574,30 @@ def _continue(state: State, replies: List[Reply], force_result: bool = False, re
     if state.queued and not force_result:
         follow_up, state.queued = BY_ID[state.queued], None
         return _ask(state, follow_up, replies)
-    q = None if force_result else next_question(facts, AskedView(tuple(state.asked)))
+    q = None if force_result else next_question(facts, AskedView(tuple(state.asked)), complete=state.complete)
     if q is not None and (state.pending == q.id and resume):
         return _ask(state, q, replies, count=False, resume=True)
     if q is not None:
         return _ask(state, q, replies, count=state.pending != q.id)
     decision = decide(facts)
+    finished_extra = state.complete and state.stage == "interview"
     _conclude(state, decision)
+    if finished_extra:
+        replies.append(Reply(MORE_DONE))
     replies.extend(result_replies(decision, facts, contacts(state.locale)))
-    replies.append(Reply(DONE_PROMPT))
+    if not state.complete and optional_questions(facts, AskedView(tuple(state.asked))):
+        state.pending = MORE
+        replies.append(Reply(MORE_OFFER, buttons=[dict(b) for b in MORE_BUTTONS]))
+    else:
+        replies.append(Reply(DONE_PROMPT))
     return Outcome(state, replies, decision)
 
 
 def all_static_texts() -> List[str]:
     return [
         INTRO, INTRO_SHORT, NOT_UNDERSTOOD, EMPTY_MESSAGE, NO_WORDS, MARKUP_ONLY, FOREIGN, OUT_OF_SCOPE, BOT, HELP, THANKS, GOODBYE,
-        RESTARTED, DONE_PROMPT, AFTER_RED_FLAG, UPDATED, NO_TOPIC, WHY_GENERIC, UNDERSTOOD_NONE, MOVE_ON,
+        RESTARTED, DONE_PROMPT, AFTER_RED_FLAG, UPDATED, NO_TOPIC, WHY_GENERIC, UNDERSTOOD_NONE, MOVE_ON, MORE_OFFER,
+        MORE_DECLINED, MORE_DONE,
     ]
 
 

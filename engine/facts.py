@@ -118,6 +118,11 @@ class Facts:
         kb = load_knowledge()
         return [c for c, s in self.status.items() if s == Status.UNSURE and kb.concept(c).kind != Kind.QUALIFIER]
 
+    def copy(self) -> "Facts":
+        clone = Facts(**{k: getattr(self, k) for k in self.__dataclass_fields__})
+        clone.status = dict(self.status)
+        return clone
+
     # -------------------------------------------------------- persistence
     def to_dict(self) -> dict:
         return {

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Tuple
 
 from engine.facts import Facts
+from engine.rules import decide
 from knowledge import Kind, Status, load_knowledge
 
 YES_NO_UNSURE = (
@@ -416,17 +417,98 @@ BY_ID: Dict[str, Question] = {q.id: q for q in QUESTIONS}
 UNDER_16_QUESTIONS = ("RF_SCREEN", "SX_OPEN") + tuple(f"CONFIRM_{c}" for c in SCREEN_RED_FLAGS + ("RF_DIABETIC_FOOT",))
 
 
-def next_question(facts: Facts, asked: AskedView) -> Optional[Question]:
-    """The first relevant question that is not answered yet, or None when done."""
+# --------------------------------------------------- what can still change the result
+#
+# Clinical reference section 6: "once no unanswered question could move the result
+# to another row, the result can be given; further questions only complete the
+# summary and are optional". The issue asks for the same with the *level* (how
+# soon, from whom). Both are supported; ``STOP_WHEN`` says which one the
+# interview uses, and ``scripts/bench.py``/the evidence runs measure the turns.
+#
+# A question still matters when some answer to it, alone or together with some
+# answer to one other open question, gives a different result than without it.
+# Pairs are needed because rows combine two facts (a nerve symptom *and* nitrous
+# oxide, diabetes *and* a foot wound); no row needs three facts that are all
+# still open and whose pairs would not already show it (the unit tests check the
+# table for this, so a new row that needs it fails there).
+
+STOP_WHEN = "level"  # "level" (the issue) or "row" (clinical reference section 6)
+
+
+def _answers(q: Question) -> Tuple[Callable[[Facts], None], ...]:
+    """The answers that can move a rule, each as a change to a copy of the facts.
+
+    A "no" or "not sure" is not listed: no rule reads an absent or unsure code
+    (only present ones), so they leave every result as it is without an answer.
+    """
+    if q.kind == "duration":
+        return tuple((lambda f, v=v: setattr(f, "duration", v)) for v in ("days", "weeks", "months", "years"))
+    if q.kind == "progression":
+        return tuple((lambda f, v=v: setattr(f, "progression", v)) for v in ("rapid", "slow", "stable"))
+    if q.kind == "age":
+        return tuple((lambda f, v=v: f.set_age(v)) for v in (10, 40, 70))
+    codes = q.codes or tuple(load_knowledge().codes(Kind.SYMPTOM))  # the open symptom question
+    return tuple((lambda f, c=c: f.set(c, Status.PRESENT)) for c in codes)
+
+
+def _outcome(facts: Facts) -> str:
+    decision = decide(facts)
+    return decision.row.id if STOP_WHEN == "row" else decision.level.value
+
+
+def _open(q: Question, facts: Facts, asked: AskedView) -> bool:
+    if facts.under_16() and q.id not in UNDER_16_QUESTIONS:
+        return False
+    return q.relevant(facts, asked) and not q.is_answered(facts, asked)
+
+
+def _with(facts: Facts, answer: Callable[[Facts], None]) -> Facts:
+    changed = facts.copy()
+    answer(changed)
+    return changed
+
+
+def still_matters(q: Question, facts: Facts, asked: AskedView) -> bool:
+    """Could an answer to ``q`` (with at most one other open question) change the result?"""
+    if q.follow_up_on_yes:  # a screen: its follow-up names the option, so judge by the options
+        follow = BY_ID[q.follow_up_on_yes]
+        q = Question(id=q.id, kind=q.kind, text_self="", text_other="", why="", codes=q.codes or follow.codes)
+    base = _outcome(facts)
+    partners = [p for p in QUESTIONS if p.id != q.id and p.codes != q.codes]
+    for answer in _answers(q):
+        after = _with(facts, answer)
+        if _outcome(after) != base:
+            return True
+        for p in partners:
+            if not _open(p, after, asked):
+                continue
+            p_open_before = _open(p, facts, asked)
+            for other in _answers(p):
+                with_both = _with(after, other)
+                without_q = _with(facts, other) if p_open_before else facts
+                if _outcome(with_both) != _outcome(without_q):
+                    return True
+    return False
+
+
+def next_question(facts: Facts, asked: AskedView, complete: bool = False) -> Optional[Question]:
+    """The first open question that can still change the result, or None when done.
+
+    With ``complete`` (the person chose to answer more for their GP's summary),
+    every open question, in order.
+    """
     # A foot wound only becomes a red flag with diabetes: ask about diabetes at once.
     if facts.has("RF_DIABETIC_FOOT") and not facts.known("MOD_DIABETES") and "MOD_DIABETES" not in asked:
         return BY_ID["MOD_DIABETES"]
     for q in QUESTIONS:
-        if facts.under_16() and q.id not in UNDER_16_QUESTIONS:
-            continue
-        if q.relevant(facts, asked) and not q.is_answered(facts, asked):
+        if _open(q, facts, asked) and (complete or still_matters(q, facts, asked)):
             return q
     return None
+
+
+def optional_questions(facts: Facts, asked: AskedView) -> List[Question]:
+    """Open questions that only complete the summary (none can change the result)."""
+    return [q for q in QUESTIONS if _open(q, facts, asked)]
 
 
 def all_question_texts() -> List[str]:
@@ -436,4 +518,4 @@ def all_question_texts() -> List[str]:
     return texts
 
 
-__all__ = ["Question", "QUESTIONS", "BY_ID", "AskedView", "next_question", "all_question_texts"]
+__all__ = ["Question", "QUESTIONS", "BY_ID", "AskedView", "next_question", "still_matters", "optional_questions", "all_question_texts", "STOP_WHEN"]

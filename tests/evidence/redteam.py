@@ -77,6 +77,12 @@ class Conversation:
             topics = self.current_topics()
             if topic in topics:
                 return True
+            if "more_questions" in topics and self.turns < MAX_TURNS:
+                # questions that cannot change the result come after it, as an offer:
+                # a person waiting to be asked about something takes it
+                self.note_question()
+                self.send("yes, go on")
+                continue
             if self.slots.get("triage_level") or self.turns >= MAX_TURNS:
                 return False
             self.note_question()

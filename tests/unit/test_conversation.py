@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import pytest
 
-from engine.conversation import State, Turn, absorb, public_slots, step
+from engine.conversation import MORE, State, Turn, absorb, public_slots, step
 from engine.questions import BY_ID
 from reader import default_reader as default_extractor
 
@@ -57,6 +57,18 @@ class Chat:
     def slots(self):
         return public_slots(self.state)
 
+    def until(self, qid: str, limit: int = 40):
+        """Answer "no" until the question ``qid`` is asked, taking the optional questions
+        offered after the result (questions that cannot change the result come there)."""
+        for _ in range(limit):
+            if self.pending == qid:
+                return self
+            if self.pending == MORE:
+                self.say("yes please", "affirm")
+            else:
+                self.say("no", "deny")
+        raise AssertionError(f"{qid} was never asked")
+
     def answer_all(self, intent: str = "deny", limit: int = 40):
         for _ in range(limit):
             if self.state.stage == "done":
@@ -96,8 +108,8 @@ def test_happy_path_reaches_d7_soon_with_explanation_and_summary():
     c = Chat().say("hello", "greet").say("no", "deny")
     assert c.pending == "SX_OPEN"
     c.say("my feet tingle")
-    assert c.pending == "DURATION"
-    c.say("/inform", "inform", [{"entity": "duration", "value": "months"}])
+    # how long does not change the level of tingling feet; getting worse fast would
+    assert c.pending == "PROGRESSION"
     c.say("/inform", "inform", [{"entity": "progression", "value": "stable"}])
     assert c.pending == "AGE"
     c.say("72")
@@ -169,8 +181,7 @@ def test_yes_to_red_flag_screen_asks_which_one():
 
 def test_not_sure_is_recorded_as_unsure_and_reported():
     c = Chat().say("my feet burn at night", "inform").say("no", "deny")
-    while c.pending != "RK_DIET_LOW_B12":
-        c.say("no", "deny")
+    c.until("RK_DIET_LOW_B12")
     c.say("not sure", "dont_know")
     assert c.state.facts.status["RK_DIET_LOW_B12"].value == "unsure"
     c.answer_all("deny")
@@ -260,8 +271,7 @@ def test_under_16_screens_red_flags_then_stops_without_b12_rules():
 
 def test_under_16_without_symptoms_is_self_care():
     c = Chat().say("hi", "greet").say("no", "deny").say("none", "deny")
-    while c.pending != "AGE":
-        c.say("no", "deny")
+    c.until("AGE")
     c.say("/inform", "inform", [{"entity": "age_band", "value": "under_16"}])
     assert c.state.result_row == "U2" and c.slots["triage_level"] == "self_care"
 
@@ -356,8 +366,7 @@ def test_state_round_trips_through_a_slot_dict():
 
 def test_leading_yes_answers_a_yes_no_question_even_with_more_words():
     c = Chat().say("I'm 27 and my tongue is sore").say("no", "deny")
-    while c.pending != "MOD_PREGNANT":
-        c.say("no", "deny")
+    c.until("MOD_PREGNANT")
     c.say("yes, 12 weeks", "inform")
     assert c.state.facts.has("MOD_PREGNANT")
     assert c.state.facts.duration != "weeks"  # "12 weeks" is not how long the symptoms lasted
@@ -376,15 +385,14 @@ def test_a_wound_that_will_not_heal_is_a_finding_not_a_denial():
 @pytest.mark.parametrize("answer", ["on and off yeah", "sometimes", "a bit, mostly my fingers"])
 def test_a_symptom_that_comes_and_goes_counts_as_yes(answer):
     c = Chat().say("hi", "greet").say("no", "deny").say("i'm just tired all the time")
-    while c.pending != "SX_PARAESTHESIA":
-        c.say("no", "deny")
+    c.until("SX_PARAESTHESIA")
     c.say(answer, "inform")
     assert c.state.facts.has("SX_PARAESTHESIA")
 
 
 def test_a_bare_unit_answers_how_long():
     c = Chat().say("hi", "greet").say("no", "deny").say("my feet tingle")
-    assert c.pending == "DURATION"
+    c.until("DURATION")  # among the optional questions: how long does not change this level
     c.say("months", "inform")
     assert c.state.facts.duration == "months" and c.pending != "DURATION"
 
@@ -396,8 +404,7 @@ def test_saying_you_are_safe_right_now_does_not_escalate_to_emergency():
 
 def test_a_part_said_to_be_fine_answers_no():
     c = Chat().say("hi", "greet").say("no", "deny").say("i'm tired all the time")
-    while c.pending != "SX_VISION":
-        c.say("no", "deny")
+    c.until("SX_VISION")
     c.say("her eyes are fine", "inform")
     assert c.state.facts.status["SX_VISION"].value == "absent"
 
@@ -488,3 +495,36 @@ def test_the_which_question_reads_an_option_from_free_words():
     assert c.pending == "RF_WHICH"
     c.say("the chest one", "inform")
     assert "RF_CHEST_PAIN" in (c.slots["red_flags"] or [])
+
+
+def test_the_result_comes_as_soon_as_nothing_can_change_it_then_more_questions_are_offered():
+    c = Chat().say("I'm 72 and on metformin, my feet have been tingling for months").say("no", "deny")
+    c.answer_all("deny")
+    assert c.slots["triage_level"] == "soon" and c.state.result_row == "D7"
+    assert c.state.questions_asked <= 4
+    assert c.pending == MORE and "more complete" in c.texts
+    assert [b["title"] for b in c.replies[-1].buttons] == ["Yes, a few more", "No thanks"]
+
+
+@pytest.mark.parametrize("answer, intent", [("no thanks", "thanks"), ("nah i'm good", "deny"), ("/deny", "deny")])
+def test_declining_the_optional_questions_keeps_the_result(answer, intent):
+    c = Chat().say("I'm 72 and on metformin, my feet have been tingling for months").say("no", "deny").answer_all("deny")
+    c.say(answer, intent)
+    assert c.pending is None and c.slots["triage_level"] == "soon"
+    assert "No problem" in c.texts and "anything else" in c.texts
+
+
+def test_accepting_the_optional_questions_asks_them_then_gives_the_summary_again():
+    c = Chat().say("I'm 72 and on metformin, my feet have been tingling for months").say("no", "deny").answer_all("deny")
+    before = c.state.questions_asked
+    c.say("sure, go on", "affirm")
+    assert c.state.stage == "interview" and c.pending not in (None, MORE)
+    c.answer_all("deny")
+    assert c.state.questions_asked > before + 3
+    assert "completes your summary" in c.texts and c.slots["triage_level"] == "soon"
+    assert c.pending is None  # offered once
+
+
+def test_no_optional_questions_after_red_flag_advice():
+    c = Chat().say("I have crushing chest pain")
+    assert c.pending != MORE and "more complete" not in c.texts

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import pytest
 
+from engine.conversation import MORE_OFFER
 from engine.questions import all_question_texts
 from tests.evidence import patients as sim
 from tests.evidence.real_language import score
+from tests.evidence.redteam import Conversation
 from tests.evidence.redteam import summarise as summarise_redteam
 from tests.evidence.splits import source_key, split_of
 from tests.evidence.topics import question_sentence, topics_of
@@ -32,6 +34,7 @@ from tests.evidence.topics import question_sentence, topics_of
         ("Which ones? Pick one, or tell me in your own words.", ["symptoms_which"]),
         ("Got it, your feet tingle. How old are you?", ["age"]),
         ("What's the weather like?", []),
+        (MORE_OFFER, ["more_questions"]),
     ],
 )
 def test_a_question_is_read_as_its_topic(question, topics):
@@ -145,3 +148,25 @@ def test_the_floor_check_allows_a_fraction_of_a_turn_and_nothing_else():
     worse = copy.deepcopy(report)
     worse["redteam"]["test"]["summary"]["red_flag_dropped"] += 1
     assert len(ev.check(worse)) == 1
+
+
+class OfferingAssistant:
+    """Gives its result at once, then asks about duration only if the person takes the offer."""
+
+    def __init__(self):
+        self.level = None
+
+    def say(self, sender, text):
+        if text.startswith("yes"):
+            return [{"text": "How long have you had these symptoms?"}]
+        self.level = "soon"
+        return [{"custom": {"type": "triage_summary"}}, {"text": MORE_OFFER}]
+
+    def slots(self, sender):
+        return {"triage_level": self.level}
+
+
+def test_a_red_team_person_waiting_for_a_question_takes_the_offer_of_more_questions():
+    c = Conversation(OfferingAssistant(), {"id": "rt_x", "filler": {}, "turns": []})
+    assert c.wait_for("duration")
+    assert c.transcript[-2] == ("user", "yes, go on")
