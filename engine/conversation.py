@@ -56,6 +56,7 @@ class State:
     questions_asked: int = 0
     locale: Optional[str] = None
     complete: bool = False  # the person chose to answer the optional questions for their GP's summary
+    screen: Optional[str] = None  # the safety screen's answer when it needs its follow-up: yes | unsure
     queued: Optional[str] = None  # a follow-up to ask now (this turn only, not stored)
     missed_notes: List[str] = field(default_factory=list)  # facts from missed messages (this turn only)
 
@@ -72,6 +73,7 @@ class State:
             "questions_asked": self.questions_asked,
             "locale": self.locale,
             "complete": self.complete,
+            "screen": self.screen,
         }
 
     @classmethod
@@ -89,6 +91,7 @@ class State:
             questions_asked=int(data.get("questions_asked") or 0),
             locale=data.get("locale"),
             complete=bool(data.get("complete")),
+            screen=data.get("screen"),
         )
 
 
@@ -250,7 +253,7 @@ def step(state: State, turn: Turn) -> Outcome:
 
     # A "yes" to the safety screen is never lost (reference section 5): until a warning sign is
     # named, its follow-up is asked once more with the options, then the advice for the whole list.
-    if state.pending == "RF_WHICH" and not facts.red_flags():
+    if state.pending == "RF_WHICH" and not facts.red_flags() and not answered:
         if state.reasks >= 1:
             return _screen_unresolved(state, replies)
         state.reasks += 1
@@ -300,6 +303,10 @@ def _record_entities(facts: Facts, turn: Turn, pending: Optional[str] = None) ->
         name, value = e.get("entity"), e.get("value")
         if name in CODE_ENTITIES and isinstance(value, str) and value in kb.concepts:
             status = {"absent": Status.ABSENT, "unsure": Status.UNSURE}.get(e.get("role") or "", Status.PRESENT)
+            if status == Status.UNSURE and facts.has(value):
+                # said again with a hedge ("my toes go numb, does that count?"): a doubt about
+                # what it means, not a retraction; only a "no" takes a finding back
+                continue
             if facts.set(value, status) and kb.concept(value).kind != Kind.QUALIFIER:
                 if value == "RK_AGE_OLDER" and any(x.get("entity") == "age" for x in turn.entities):
                     continue
@@ -365,10 +372,15 @@ def _apply_answer(state: State, turn: Turn) -> bool:
                 # "yes the breathing one": the yes names its option
                 named = _named_option(turn.text, BY_ID[q.follow_up_on_yes])
                 if named:
-                    facts.set(named, Status.PRESENT)
+                    # "yes the breathing one", "maybe the thoughts one" name it (not sure counts as yes);
+                    # a "no" taken back ("no. well my leg feels odd") points at it: one direct question
+                    taken_back = read_answer(turn.text or "") == "deny"
+                    facts.set(named, Status.UNSURE if taken_back else Status.PRESENT)
                     state.asked.append(q.id)
                     return True
             if intent == "affirm" and q.follow_up_on_yes:
+                if q.follow_up_on_yes == "RF_WHICH":
+                    state.screen = "yes"
                 state.asked.append(q.id)
                 if not any(facts.has(c) for c in q.codes):
                     state.queued = q.follow_up_on_yes
@@ -377,6 +389,7 @@ def _apply_answer(state: State, turn: Turn) -> bool:
             if intent == "dont_know" and q.unsure_is_yes:
                 status = Status.PRESENT
             if intent == "dont_know" and q.follow_up_on_yes == "RF_WHICH":
+                state.screen = "unsure"
                 state.asked.append(q.id)
                 state.queued = "RF_WHICH"
                 return True
@@ -399,8 +412,10 @@ def _apply_answer(state: State, turn: Turn) -> bool:
         if q.kind == "open" and facts.symptoms():
             state.asked.append(q.id)
             return True
-        if intent in ("deny", "dont_know") and q.id == "RF_WHICH":
-            return False  # the screen's "yes" stands: unclear, asked once more, then the whole list
+        if q.id == "RF_WHICH" and (intent == "dont_know" or state.screen != "unsure"):
+            # the screen's "yes" stands: unclear, asked once more, then the whole list;
+            # after a "not sure" (or a "no" taken back) at the screen, "none of these" is a no
+            return False
         if intent in ("deny", "dont_know"):
             # "none of these" / "not sure": every option not stated otherwise
             status = Status.ABSENT if intent == "deny" else Status.UNSURE

@@ -119,6 +119,7 @@ class Knowledge:
     happening_now: Tuple[str, ...] = ()
     chronic_reads_as: Mapping[str, str] = field(default_factory=dict)
     word_classes: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    progression_rate: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     # category -> {"preceding"|"following"|"pseudo": phrases}; "termination": {"": phrases}
     context: Mapping[str, Mapping[str, Tuple[str, ...]]] = field(default_factory=dict)
 
@@ -248,6 +249,7 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         concepts=concepts,
         spelling={str(k).lower(): str(v).lower() for k, v in (raw.get("spelling") or {}).items()},
         progression=groups("progression"),
+        progression_rate=groups("progression_rate"),
         onset=groups("onset"),
         side=groups("side"),
         subject_other=_tuple_of_str(raw.get("subject_other")),

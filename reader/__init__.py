@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
 
 from knowledge import Kind, Knowledge, Status, load_knowledge
-from reader.concepts import ConceptMatcher, Match, PatternSet
+from reader.concepts import ConceptMatcher, Match, PatternSet, clause_spans
 from reader.context import Context, ContextReader
 from reader.language import OTHER_LANGUAGES, looks_foreign, stop_words
 from reader.normalise import normalise
@@ -91,6 +91,7 @@ class Reader:
         k = self.knowledge
         self.modifiers = PatternSet(nlp, {
             **{f"progression:{n}": v for n, v in k.progression.items()},
+            **{f"rate:{n}": v for n, v in k.progression_rate.items()},
             **{f"onset:{n}": v for n, v in k.onset.items()},
             **{f"side:{n}": v for n, v in k.side.items()},
         })
@@ -133,7 +134,7 @@ class Reader:
         duration = duration_of(norm)
         mods = self.modifiers.find(doc)
         onset = _first(mods, doc, "onset", ("sudden", "gradual"))
-        progression = _first(mods, doc, "progression", ("rapid", "stable", "slow"))
+        progression = "rapid" if _worse_by_the_day(mods, doc) else _first(mods, doc, "progression", ("rapid", "stable", "slow"))
         chronic = duration in ("months", "years") and onset != "sudden" and progression != "rapid"
         for m, ctx in zip(matches, contexts):
             if sentence_of[m.start] in generic:
@@ -226,6 +227,15 @@ class Reader:
         for topic_id, spans in self.topic_patterns.find(doc).items():
             scores[topic_id] = sum(e - s for s, e in spans)
         return [t for t, _ in sorted(scores.items(), key=lambda x: -x[1])]
+
+
+def _worse_by_the_day(found: Dict[str, List[Tuple[int, int]]], doc) -> bool:
+    """A worsening word and a daily rate in one clause, either order ("worse every
+    day", "getting higher by the day"): worse at a rate of days is rapid."""
+    clause_of, _ = clause_spans(doc)
+    rates = {clause_of[s] for s, _e in found.get("rate:per", ())}
+    return any(clause_of[s] in rates and not (s > 0 and doc[s - 1].lower_ in {"not", "no", "never"})
+               for s, _e in found.get("rate:worse", ()))
 
 
 def _first(found: Dict[str, List[Tuple[int, int]]], doc, group: str, order) -> Optional[str]:

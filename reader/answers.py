@@ -7,10 +7,11 @@ lists are knowledge.yml ``answers``. General rules, in order:
 1. a leading "yes" word is yes ("yes - omeprazole for years");
 2. a hedge anywhere is "not sure" ("perhaps. my left leg", "the other one maybe");
 3. a denial that points at another option ("not the body stuff, the other
-   one", "none of the physical ones, apart from the thoughts") covers only
-   what it names: for a question with several options it is "not sure", never
-   a "no" to all of them (clinical reference section 5); for a single
-   question it is still a no;
+   one", "none of the physical ones, apart from the thoughts") or is taken
+   back with more to say ("no i don't think so... well he had two accidents
+   today") covers only what it names: for a question with several options it
+   is "not sure", never a "no" to all of them (clinical reference section 5);
+   for a single question it is still a no;
 4. a leading "no" word is no;
 5. for a symptom: "sometimes", "on and off", "only at night" are yes; "my
    eyes are fine" is no.
@@ -36,7 +37,7 @@ def _patterns() -> dict:
     for key in ("yes", "no", "unsure"):
         lead[key] = re.compile(r"^\W*(?:" + _alternation(raw.get(key, ())) + r")\b")
     anywhere: dict = {}
-    for key in ("unsure", "contrast", "sometimes", "fine"):
+    for key in ("unsure", "contrast", "sometimes", "fine", "retract"):
         anywhere[key] = re.compile(r"\b(?:" + _alternation(raw.get(key, ())) + r")\b")
     negative = re.compile(r"\b(?:no|not|never|nope|nah|none)\b")
     return {"lead": lead, "any": anywhere, "negative": negative}
@@ -55,7 +56,7 @@ def read_answer(text: str, options: int = 1, symptom: bool = False) -> Optional[
     if anywhere["unsure"].search(t) and not _only_degree(t):
         return "dont_know"
     if lead["no"].search(t):
-        if options > 1 and anywhere["contrast"].search(t):
+        if options > 1 and (anywhere["contrast"].search(t) or _taken_back(t, anywhere["retract"])):
             return "dont_know"
         return "deny"
     if symptom and anywhere["sometimes"].search(t) and not p["negative"].search(t):
@@ -63,6 +64,14 @@ def read_answer(text: str, options: int = 1, symptom: bool = False) -> Optional[
     if symptom and anywhere["fine"].search(t):
         return "deny"
     return None
+
+
+def _taken_back(t: str, retract: Pattern) -> bool:
+    """A retraction after the denial, followed by something to say (two words or
+    more) that is not itself a denial or an all-clear ("no actually i'm fine")."""
+    m = retract.search(t, 1)
+    rest = t[m.end():] if m else ""
+    return bool(m) and len(_content(rest)) >= 2 and not _DENIED_PART.search(rest)
 
 
 _DEGREE: Pattern = re.compile(r"\b(?:a bit|kind of|sort of)\s+(?:worse|better|more|less|numb|tingly|tired|weak|wobbly|low|dizzy|sore)\b")

@@ -12,6 +12,11 @@ Usage: python scripts/bench.py [--levels 1 10 50] [--check]
 4. Reports per-turn p50/p95/p99, turns per second, errors and server memory
    (RSS of all its processes), the ratios ours/stock, and the goals of the issue;
    writes reports/bench.json and the plot docs/bench.png.
+5. Late turns against early ones (ours, one run): long conversations, one at a
+   time (the interview, its optional questions, then questions about B12), and
+   the median time of turns 24-28 over that of turns 2-4. A turn must cost the
+   same late in a conversation as early on (goal <= 1.1). `--turn-cost` runs
+   only this part.
 """
 from __future__ import annotations
 
@@ -91,6 +96,51 @@ async def drive(base: str, concurrency: int, total: int, ours: bool) -> Dict[str
     }
 
 
+# A long conversation: an opening, answers to the interview, yes to the optional
+# questions, then questions about B12 after the result (each turn does real work).
+LONG_ANSWERS = ["no", "no", "about 6 months", "slowly getting worse", "I'm 45", "no", "yes", "no", "/deny", "not sure",
+                "no", "no", "no", "no", "no", "no", "no"]
+LONG_AFTER = ["what foods have b12?", "how is it tested?", "do injections hurt?", "how long to get better?", "what is b12 for?"]
+EARLY, LATE = range(1, 4), range(23, 28)
+
+
+def turn_cost(s: Servers, conversations: int = 8, length: int = 30) -> Dict[str, float]:
+    early: List[float] = []
+    late: List[float] = []
+    for n in range(conversations):
+        sender = f"turncost-{n}-{time.time_ns()}"
+        for i in range(length):
+            if i == 0:
+                text = OPENINGS[n % len(OPENINGS)]
+            elif i <= len(LONG_ANSWERS):
+                text = LONG_ANSWERS[i - 1]
+            else:
+                text = LONG_AFTER[i % len(LONG_AFTER)]
+            t0 = time.perf_counter()
+            s.say(sender, text)
+            ms = (time.perf_counter() - t0) * 1000
+            if i in EARLY:
+                early.append(ms)
+            elif i in LATE:
+                late.append(ms)
+    e, l = percentile(early, 50), percentile(late, 50)
+    return {"early_turns": f"{EARLY.start + 1}-{EARLY.stop}", "late_turns": f"{LATE.start + 1}-{LATE.stop}",
+            "early_p50_ms": round(e, 1), "late_p50_ms": round(l, 1), "late_over_early": round(l / e, 2)}
+
+
+def turn_cost_only(tmp: Path) -> dict:
+    s = Servers(tmp / "turncost")
+    s.workdir.mkdir()
+    try:
+        s.start_actions()
+        s.start_rasa()
+        for n in range(2):  # warm up
+            s.say(f"warm-{n}", OPENINGS[n])
+        return turn_cost(s)
+    finally:
+        s.stop()
+
+
 def bench_ours(levels: List[int], tmp: Path) -> dict:
     t0 = time.perf_counter()
     subprocess.run([RASA, "train", "--force", "--out", str(tmp / "ours-model"), "--fixed-model-name", "b12"], cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -108,9 +158,11 @@ def bench_ours(levels: List[int], tmp: Path) -> dict:
             asyncio.run(drive(s.base, min(level, 5), 5, True))  # warm up
             runs.append(asyncio.run(drive(s.base, level, CONVERSATIONS.get(level, level * 2), True)))
             runs[-1]["rss_mb"] = rss_mb([s.rasa.pid, s.actions.pid])
+        late_early = turn_cost(s)
     finally:
         s.stop()
-    return {"training_s": round(training, 1), "startup_s": round(startup, 1), "runs": runs, "rss_mb": max(r["rss_mb"] for r in runs)}
+    return {"training_s": round(training, 1), "startup_s": round(startup, 1), "runs": runs,
+            "rss_mb": max(r["rss_mb"] for r in runs), "turn_cost": late_early}
 
 
 def bench_stock(levels: List[int], tmp: Path) -> dict:
@@ -207,10 +259,16 @@ def main() -> int:
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--check", action="store_true", help="fail when a goal of the issue is missed")
     parser.add_argument("--reader-only", action="store_true", help="only the reader's cost per message (seconds, no servers)")
+    parser.add_argument("--turn-cost", action="store_true", help="only late turns against early ones (needs a trained model)")
     args = parser.parse_args()
     if args.reader_only:
         print(json.dumps(reader_cost(), indent=1))
         return 0
+    if args.turn_cost:
+        with tempfile.TemporaryDirectory() as tmp:
+            cost = turn_cost_only(Path(tmp))
+        print(json.dumps(cost, indent=1))
+        return 1 if args.check and cost["late_over_early"] > 1.1 else 0
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         ours = bench_ours(args.levels, tmp)
@@ -231,6 +289,7 @@ def main() -> int:
         "p95_at_10_le_1x": at10.get("p95", 99) <= 1.0,
         "startup_below_stock": report["ratios"]["startup"] < 1.0,
         "memory_below_stock": report["ratios"]["memory"] < 1.0,
+        "late_turns_le_1_1x_early": ours["turn_cost"]["late_over_early"] <= 1.1,
     }
     report["goals"] = goals
     out = ROOT / "reports" / "bench.json"
@@ -247,6 +306,9 @@ def main() -> int:
         r = report["ratios"][str(level)]
         print(f"ours/stock at {level} concurrent: throughput {r['throughput']}x, p95 {r['p95']}x, p50 {r['p50']}x")
     rd = report["reader"]
+    tc = ours["turn_cost"]
+    print(f"late turns ({tc['late_turns']}) over early ones ({tc['early_turns']}), one conversation at a time: "
+          f"{tc['late_p50_ms']} / {tc['early_p50_ms']} ms = {tc['late_over_early']}x")
     print(f"reader: {rd['reader_ms_per_message']} ms per message over {rd['messages']} messages"
           + (f" ({rd['reader_vs_spacy_pipeline']}x the spaCy pipeline alone, same run)" if "reader_vs_spacy_pipeline" in rd else ""))
     print(

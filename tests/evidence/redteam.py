@@ -83,7 +83,8 @@ class Conversation:
                 self.note_question()
                 self.send("yes, go on")
                 continue
-            if self.slots.get("triage_level") or self.turns >= MAX_TURNS:
+            # a result ends the wait unless questions go on after it (the optional ones)
+            if (self.slots.get("triage_level") and not topics) or self.turns >= MAX_TURNS:
                 return False
             self.note_question()
             self.send(self.filler_for(topics))

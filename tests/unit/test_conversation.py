@@ -528,3 +528,36 @@ def test_accepting_the_optional_questions_asks_them_then_gives_the_summary_again
 def test_no_optional_questions_after_red_flag_advice():
     c = Chat().say("I have crushing chest pain")
     assert c.pending != MORE and "more complete" not in c.texts
+
+
+def test_a_finding_said_again_with_a_doubt_stays_present():
+    c = Chat().say("my toes go numb in bed")
+    assert c.state.facts.has("SX_PARAESTHESIA")
+    c.say("oh actually my toes go numb most nights, does that count?")
+    assert c.state.facts.has("SX_PARAESTHESIA")
+    c.say("no, my toes are not numb")
+    assert c.state.facts.status["SX_PARAESTHESIA"].value == "absent"  # a "no" still takes it back
+
+
+def test_a_screen_denial_taken_back_asks_which_sign_and_none_is_then_a_no():
+    c = Chat().say("my feet tingle")
+    assert c.pending == "RF_SCREEN"
+    c.say("no. well i have been feeling a bit odd", "deny")
+    assert c.pending == "RF_WHICH"
+    c.say("none of those really", "deny")
+    assert c.pending not in ("RF_WHICH", None) and not c.slots["red_flags"]
+    assert c.state.facts.status["RF_LIMB_ISCHAEMIA"].value == "absent"
+
+
+def test_a_screen_answer_that_points_at_an_option_without_a_yes_gets_one_direct_question():
+    c = Chat().say("my feet tingle").say("no. well my right leg feels a bit odd", "deny")
+    assert c.pending == "CONFIRM_RF_LIMB_ISCHAEMIA" and not c.slots["red_flags"]
+    c.say("yes it's cold and white", "affirm")
+    assert c.slots["triage_level"] == "emergency"
+
+
+def test_after_a_screen_yes_none_of_these_is_still_unresolved():
+    c = Chat().say("my feet tingle").say("yes", "affirm")
+    assert c.pending == "RF_WHICH"
+    c.say("none of those", "deny")
+    assert c.pending == "RF_WHICH"  # asked once more with the options, then the advice for the whole list

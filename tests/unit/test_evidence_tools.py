@@ -158,6 +158,8 @@ class OfferingAssistant:
 
     def say(self, sender, text):
         if text.startswith("yes"):
+            return [{"text": "Do you take metformin?"}]
+        if text == "no":
             return [{"text": "How long have you had these symptoms?"}]
         self.level = "soon"
         return [{"custom": {"type": "triage_summary"}}, {"text": MORE_OFFER}]
@@ -169,4 +171,4 @@ class OfferingAssistant:
 def test_a_red_team_person_waiting_for_a_question_takes_the_offer_of_more_questions():
     c = Conversation(OfferingAssistant(), {"id": "rt_x", "filler": {}, "turns": []})
     assert c.wait_for("duration")
-    assert c.transcript[-2] == ("user", "yes, go on")
+    assert [t for who, t in c.transcript if who == "user"] == ["hi", "yes, go on", "no"]

@@ -356,3 +356,39 @@ def test_vague_words_about_a_red_flag_make_it_possible_to_be_confirmed(reader, m
 
 def test_a_definite_description_beats_a_possible_one(reader):
     assert reader.read("my chest feels funny, tight and heavy like a weight on it").status_of("RF_CHEST_PAIN") == P
+
+
+@pytest.mark.parametrize("answer", [
+    "no. well my right leg is bad since one hour",
+    "no i don't think so... well he had 2 accidents today",
+    "nope, actually my chest has been doing something odd",
+    "no, come to think of it my speech went weird earlier",
+])
+def test_a_denial_taken_back_with_more_to_say_is_not_a_no_to_every_option(answer):
+    assert read_answer(answer, options=7) == "dont_know"
+    assert read_answer(answer, options=1) == "deny"  # a single question: still a no
+
+
+@pytest.mark.parametrize("answer", ["no well", "no actually i'm fine thanks", "no, but my feet tingle", "nope none"])
+def test_a_plain_or_all_clear_denial_stays_a_no(answer):
+    assert read_answer(answer, options=7) == "deny"
+
+
+# ------------------------------------------------------------------ speed and control
+
+@pytest.mark.parametrize("worse", ["worse", "higher", "further up", "weaker", "spreading"])
+@pytest.mark.parametrize("per", ["every day", "by the day", "each morning", "day by day"])
+def test_worse_at_a_rate_of_days_is_rapid_in_either_order(reader, worse, per):
+    assert reader.read(f"the numbness is getting {worse} {per}").progression == "rapid"
+    assert reader.read(f"{per} it's {worse}").progression == "rapid"
+
+
+@pytest.mark.parametrize("message", ["my feet tingle every day", "it's getting worse", "it's not worse every day"])
+def test_a_daily_rate_or_a_worsening_alone_is_not_rapid(reader, message):
+    assert reader.read(message).progression != "rapid"
+
+
+@pytest.mark.parametrize("verb", ["wet", "soiled", "messed", "pooed", "peed"])
+@pytest.mark.parametrize("who", ["myself", "himself", "herself", "themselves"])
+def test_soiling_oneself_is_loss_of_bladder_or_bowel_control(reader, verb, who):
+    assert reader.read(f"{verb} {who} today without knowing").status_of("RF_BLADDER_BOWEL") == P
