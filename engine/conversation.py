@@ -57,6 +57,7 @@ class State:
     locale: Optional[str] = None
     complete: bool = False  # the person chose to answer the optional questions for their GP's summary
     screen: Optional[str] = None  # the safety screen's answer when it needs its follow-up: yes | unsure
+    paused: Optional[str] = None  # the question waiting while "start again?" / "stop here?" is asked
     queued: Optional[str] = None  # a follow-up to ask now (this turn only, not stored)
     missed_notes: List[str] = field(default_factory=list)  # facts from missed messages (this turn only)
 
@@ -74,6 +75,7 @@ class State:
             "locale": self.locale,
             "complete": self.complete,
             "screen": self.screen,
+            "paused": self.paused,
         }
 
     @classmethod
@@ -92,6 +94,7 @@ class State:
             locale=data.get("locale"),
             complete=bool(data.get("complete")),
             screen=data.get("screen"),
+            paused=data.get("paused"),
         )
 
 
@@ -144,6 +147,7 @@ NO_TOPIC = (
 WHY_GENERIC = "I ask so that the suggestion at the end fits your situation as closely as possible."
 UNDERSTOOD_NONE = "Please answer yes, no or not sure, or use the buttons."
 MOVE_ON = "No problem, I'll note that as not sure and move on."
+SCREEN_GIVE_UP = "I'll take that as not sure. To be safe, please look at this list."
 # After the result: the questions that can no longer change it are an option, not a toll
 MORE = "MORE_QUESTIONS"
 MORE_OFFER = (
@@ -152,6 +156,13 @@ MORE_OFFER = (
 )
 MORE_BUTTONS = ({"title": "Yes, a few more", "payload": "/affirm"}, {"title": "No thanks", "payload": "/deny"})
 MORE_DECLINED = "No problem."
+ASK_RESTART, ASK_STOP = "ASK_RESTART", "ASK_STOP"
+RESTART_CONFIRM = "Do you want to start again from the beginning? Your answers so far would be cleared."
+RESTART_BUTTONS = ({"title": "Yes, start again", "payload": "/affirm"}, {"title": "No, carry on", "payload": "/deny"})
+STOP_CONFIRM = "Do you want to stop here? I can give you a suggestion from what you've told me so far, or we can carry on."
+STOP_BUTTONS = ({"title": "Give me the suggestion", "payload": "/affirm"}, {"title": "Carry on", "payload": "/deny"})
+STOPPED_EARLY = "Okay. Here is my suggestion from what you've told me so far."
+CARRY_ON = "Okay, let's carry on."
 MORE_DONE = "Thanks, that completes your summary. Here it is again with everything you told me."
 
 
@@ -169,7 +180,24 @@ def step(state: State, turn: Turn) -> Outcome:
     # ("the chest pain started again"): with any clinical finding it is a statement.
     if intent == "start_over" and any(e.get("entity") in CODE_ENTITIES for e in turn.entities):
         intent = "inform"
-    if intent == "start_over":
+    # the answer to "start again?" or "stop here?"; anything else carries on where we were
+    if state.pending in (ASK_RESTART, ASK_STOP):
+        asked_about, state.pending, state.paused = state.pending, state.paused, None
+        said = read_answer(text) or (intent if intent in ("affirm", "deny") else None)
+        if said == "affirm" and asked_about == ASK_RESTART:
+            intent = "start_over!"
+        elif said == "affirm":
+            replies.append(Reply(STOPPED_EARLY))
+            state.complete = True  # they want to go: no offer of more questions
+            return _continue(state, replies, force_result=True)
+        elif said == "deny":
+            replies.append(Reply(CARRY_ON))
+            return _reask(state, replies)
+    if intent == "start_over" and state.stage == "interview" and (state.asked or state.facts.status):
+        # "start over" mid-interview would lose every answer: asked first (a misread
+        # "restart my meds" must not wipe the interview)
+        return _ask_to_confirm(state, ASK_RESTART, RESTART_CONFIRM, replies)
+    if intent in ("start_over", "start_over!"):
         locale = state.locale
         state = State(locale=locale)
         replies.append(Reply(RESTARTED))
@@ -221,6 +249,9 @@ def step(state: State, turn: Turn) -> Outcome:
         q = BY_ID.get(state.pending or "")
         replies.append(Reply(q.why if q else WHY_GENERIC))
         return _reask(state, replies)
+    if intent == "goodbye" and state.stage == "interview" and not changed and not answered:
+        # leaving mid-interview: the suggestion so far is offered, never lost
+        return _ask_to_confirm(state, ASK_STOP, STOP_CONFIRM, replies)
     if intent in ("bot_challenge", "help", "out_of_scope", "thanks", "goodbye") and not changed and not answered:
         replies.append(Reply(_fmt({
             "bot_challenge": BOT,
@@ -253,23 +284,20 @@ def step(state: State, turn: Turn) -> Outcome:
 
     # A "yes" to the safety screen is never lost (reference section 5): until a warning sign is
     # named, its follow-up is asked once more with the options, then the advice for the whole list.
-    if state.pending == "RF_WHICH" and not facts.red_flags() and not answered:
-        if state.reasks >= 1:
-            return _screen_unresolved(state, replies)
-        state.reasks += 1
-        replies.append(Reply(NOT_UNDERSTOOD + " " + _hint(BY_ID["RF_WHICH"])))
-        return _ask(state, BY_ID["RF_WHICH"], replies, count=False)
-
-    # an answer we could not place: say so, re-ask (a few times at most)
-    if state.pending and not answered and not changed:
-        if state.reasks >= MAX_REASKS:
-            _mark_unsure(state, BY_ID[state.pending])
-            replies.append(Reply(MOVE_ON))
-        else:
-            state.reasks += 1
-            replies.append(Reply(NOT_UNDERSTOOD + " " + _hint(BY_ID[state.pending])))
-            return _ask(state, BY_ID[state.pending], replies, count=False)
+    # an answer we could not place: say so and ask again with the options; the
+    # third time, "not sure" and move on (_ask counts every time a question comes back)
+    if state.pending in BY_ID and not answered and (not changed or state.pending == "RF_WHICH") and not facts.red_flags():
+        q = BY_ID[state.pending]
+        if state.reasks < _reask_limit(q):
+            replies.append(Reply(NOT_UNDERSTOOD + " " + _hint(q)))
+        return _ask(state, q, replies, count=False)
     return _continue(state, replies)
+
+
+def _ask_to_confirm(state: State, kind: str, text: str, replies: List[Reply]) -> Outcome:
+    state.paused, state.pending = state.pending, kind
+    buttons = RESTART_BUTTONS if kind == ASK_RESTART else STOP_BUTTONS
+    return Outcome(state, replies + [Reply(text, buttons=[dict(b) for b in buttons])])
 
 
 def _offer_answer(turn: Turn) -> Optional[str]:
@@ -567,8 +595,42 @@ def _reask(state: State, replies: List[Reply]) -> Outcome:
     return Outcome(state, replies)
 
 
+def _reask_limit(q: Question) -> int:
+    # the screen's follow-up once (then the advice for the whole list), any other question twice
+    return 1 if q.id == "RF_WHICH" else MAX_REASKS
+
+
+def _give_up(state: State, q: Question, replies: List[Reply]) -> Outcome:
+    """A question that came back without an answer too often: "not sure", said so, moved on.
+
+    The same rule for every question, whatever kept it from being answered
+    (words not understood, side questions, small talk, other facts); what "not
+    sure" means is the question's own safe default."""
+    state.pending, state.reasks = None, 0
+    if q.id == "RF_WHICH":  # a "yes" or "not sure" at the screen whose sign stays unnamed
+        return _screen_unresolved(state, replies)
+    if q.follow_up_on_yes == "RF_WHICH":  # the screen itself: not sure, so its list
+        state.asked.append(q.id)
+        state.screen, state.queued = "unsure", "RF_WHICH"
+        replies.append(Reply(SCREEN_GIVE_UP))
+        return _continue(state, replies)
+    _mark_unsure(state, q)
+    if q.unsure_is_yes:  # a possible red flag: not sure counts as yes (reference section 5)
+        for code in q.codes:
+            state.facts.set(code, Status.PRESENT)
+        flagged = _red_flag_result(state)
+        if flagged is not None:
+            return Outcome(state, replies + flagged.replies, flagged.decision)
+    replies.append(Reply(MOVE_ON))
+    return _continue(state, replies)
+
+
 def _ask(state: State, q: Question, replies: List[Reply], count: bool = True, resume: bool = False) -> Outcome:
-    if state.pending != q.id:
+    if state.pending == q.id and state.stage == "interview":
+        if state.reasks >= _reask_limit(q):
+            return _give_up(state, q, replies)
+        state.reasks += 1
+    else:
         state.reasks = 0
     state.pending = q.id
     if count:
@@ -611,8 +673,8 @@ def _continue(state: State, replies: List[Reply], force_result: bool = False, re
 def all_static_texts() -> List[str]:
     return [
         INTRO, INTRO_SHORT, NOT_UNDERSTOOD, EMPTY_MESSAGE, NO_WORDS, MARKUP_ONLY, FOREIGN, OUT_OF_SCOPE, BOT, HELP, THANKS, GOODBYE,
-        RESTARTED, DONE_PROMPT, AFTER_RED_FLAG, UPDATED, NO_TOPIC, WHY_GENERIC, UNDERSTOOD_NONE, MOVE_ON, MORE_OFFER,
-        MORE_DECLINED, MORE_DONE,
+        RESTARTED, DONE_PROMPT, AFTER_RED_FLAG, UPDATED, NO_TOPIC, WHY_GENERIC, UNDERSTOOD_NONE, MOVE_ON, SCREEN_GIVE_UP, MORE_OFFER,
+        MORE_DECLINED, MORE_DONE, RESTART_CONFIRM, STOP_CONFIRM, STOPPED_EARLY, CARRY_ON,
     ]
 
 

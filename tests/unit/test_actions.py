@@ -79,10 +79,16 @@ async def test_mid_interview_fixture_resumes_after_an_information_question():
     assert slots["symptoms"] == ["SX_BURNING_FEET"]
 
 
-async def test_restart_clears_the_slots():
+async def test_restart_asks_then_clears_the_slots():
     fixture = json.loads((DATA / "tracker_mid_interview.json").read_text())
     fixture["latest_message"] = {"text": "start over", "intent": {"name": "start_over", "confidence": 1.0}, "entities": []}
     fixture["events"].append(user_event("start over", "start_over", ts=1000.0))
+    messages, slots = await run(RestartCheck(), Tracker.from_dict(fixture))
+    assert slots["interview"]["pending"] == "ASK_RESTART" and "start again" in messages[-1]["text"]
+    # the confirmation, through the same action and state slot
+    fixture["slots"]["interview"] = slots["interview"]
+    fixture["latest_message"] = {"text": "yes", "intent": {"name": "affirm", "confidence": 1.0}, "entities": []}
+    fixture["events"].append(user_event("yes", "affirm", ts=1001.0))
     messages, slots = await run(RestartCheck(), Tracker.from_dict(fixture))
     assert slots["symptoms"] == [] and slots["interview"]["pending"] == "RF_SCREEN"
 

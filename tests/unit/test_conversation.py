@@ -237,11 +237,42 @@ def test_why_explains_the_pending_question_and_asks_it_again():
     assert c.pending == "RF_SCREEN"
 
 
-def test_start_over_clears_everything():
+def test_start_over_mid_interview_asks_first_then_clears_everything():
     c = Chat().say("I'm vegan and my feet tingle")
     c.say("start over", "start_over")
+    assert c.slots["symptoms"] == ["SX_PARAESTHESIA"] and "start again" in c.texts
+    assert [b["title"] for b in c.replies[-1].buttons] == ["Yes, start again", "No, carry on"]
+    c.say("yes", "affirm")
     assert c.slots["symptoms"] == [] and c.slots["risk_factors"] == []
     assert c.pending == "RF_SCREEN"
+
+
+@pytest.mark.parametrize("answer, intent", [("no", "deny"), ("/deny", "deny")])
+def test_start_over_declined_carries_on_with_the_same_question(answer, intent):
+    c = Chat().say("I'm vegan and my feet tingle")
+    assert c.pending == "RF_SCREEN"
+    c.say("restart", "start_over").say(answer, intent)
+    assert c.pending == "RF_SCREEN" and c.slots["symptoms"] == ["SX_PARAESTHESIA"] and "carry on" in c.texts
+
+
+def test_something_else_instead_of_an_answer_to_start_again_is_read_as_usual():
+    c = Chat().say("I'm vegan and my feet tingle").say("restart", "start_over")
+    c.say("my feet burn at night too", "inform")
+    assert set(c.slots["symptoms"]) == {"SX_PARAESTHESIA", "SX_BURNING_FEET"} and c.pending == "RF_SCREEN"
+
+
+def test_start_over_before_anything_is_said_or_after_the_result_needs_no_confirmation():
+    c = Chat().say("hi", "greet").say("start over", "start_over")
+    assert "cleared" in c.texts and c.pending == "RF_SCREEN"
+
+
+def test_goodbye_mid_interview_offers_the_suggestion_so_far():
+    c = Chat().say("I'm vegan and my feet tingle").say("no", "deny")
+    assert c.state.stage == "interview"
+    c.say("bye", "goodbye")
+    assert "stop here" in c.texts and c.state.stage == "interview"
+    c.say("yes please", "affirm")
+    assert c.slots["triage_level"] == "soon" and "so far" in c.texts and c.pending is None
 
 
 @pytest.mark.parametrize("text", ["the chest pain started again", "started self harming again"])
@@ -561,3 +592,30 @@ def test_after_a_screen_yes_none_of_these_is_still_unresolved():
     assert c.pending == "RF_WHICH"
     c.say("none of those", "deny")
     assert c.pending == "RF_WHICH"  # asked once more with the options, then the advice for the whole list
+
+
+def test_a_question_that_keeps_coming_back_unanswered_is_not_sure_the_third_time_whatever_the_reason():
+    c = Chat().say("I'm vegan and my feet tingle").say("no", "deny")
+    q = c.pending
+    c.say("what foods have b12?", "ask_question")  # a side question: the question comes back (1)
+    c.say("tell me a joke", "out_of_scope")  # small talk: back again (2)
+    assert c.pending == q
+    c.say("🙂")  # no words: the third time it would come back
+    assert c.pending != q and "not sure" in c.texts
+
+
+def test_a_safety_screen_never_answered_becomes_its_list_then_the_advice_for_the_whole_list():
+    c = Chat().say("hi", "greet")
+    for _ in range(3):
+        c.say("blorp", "nlu_fallback")
+    assert c.pending == "RF_WHICH" and "not sure" in c.texts
+    c.say("blorp", "nlu_fallback").say("blorp", "nlu_fallback")
+    assert c.slots["triage_level"] == "emergency"
+
+
+def test_a_direct_question_about_a_red_flag_never_answered_counts_as_yes():
+    c = Chat().say("could this be a heart attack")
+    assert c.pending == "CONFIRM_RF_CHEST_PAIN"
+    for _ in range(3):
+        c.say("ghjk", "nlu_fallback")
+    assert c.slots["triage_level"] == "emergency"
