@@ -115,7 +115,39 @@ def fail_loud_store_in_force() -> bool:
     return rasa.core.agent.FailSafeTrackerStore is FailLoudTrackerStore
 
 
-# ---------------------------------------------------------------- 4. socket.io handlers replaced
+# ---------------------------------------------------------------- 4. what the action server receives is bounded
+# Our actions read the slots, the latest message and the user messages they have
+# not processed yet (missed while the action server was down); nothing older.
+RECENT_USER_MESSAGES = 12
+
+
+def bounded_events(events: List[Dict[Text, Any]], keep_users: int = RECENT_USER_MESSAGES) -> List[Dict[Text, Any]]:
+    """The events from the ``keep_users``-th last user message on (all of them when fewer)."""
+    seen = 0
+    for i in range(len(events) - 1, -1, -1):
+        if events[i].get("event") == "user":
+            seen += 1
+            if seen == keep_users:
+                return events[i:]
+    return events
+
+
+def _patch_bounded_action_payload() -> None:
+    from rasa.core.actions.action import RemoteAction
+
+    original = RemoteAction._action_call_format
+
+    def _action_call_format(self: Any, tracker: Any, domain: Any) -> Dict[Text, Any]:
+        result = original(self, tracker, domain)
+        state = result.get("tracker") or {}
+        if isinstance(state.get("events"), list):
+            state["events"] = bounded_events(state["events"])
+        return result
+
+    RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]
+
+
+# ---------------------------------------------------------------- 5. socket.io handlers replaced
 def swap_socketio_handlers(
     sio: Any,
     namespace: Optional[str],
@@ -147,8 +179,11 @@ PATCHES: List[Patch] = [
     Patch("fail_loud_tracker_store",
           "FailSafeTrackerStore turns a database outage into a new conversation and keeps failed writes in one process's memory",
           _patch_fail_loud_tracker_store),
+    Patch("bounded_action_payload",
+          "Rasa sends the whole session's events on every action call (EventVerbosity.ALL), so a late turn cost more than an early one; our actions need only the recent ones",
+          _patch_bounded_action_payload),
 ]
-# The fourth, swap_socketio_handlers, is called by channels/resilient.py when Rasa builds the
+# The fifth, swap_socketio_handlers, is called by channels/resilient.py when Rasa builds the
 # socket.io blueprint, because the handlers only exist then; it checks the version itself.
 
 

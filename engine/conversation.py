@@ -184,6 +184,8 @@ def step(state: State, turn: Turn) -> Outcome:
     if state.pending in (ASK_RESTART, ASK_STOP):
         asked_about, state.pending, state.paused = state.pending, state.paused, None
         said = read_answer(text) or (intent if intent in ("affirm", "deny") else None)
+        if intent == {ASK_RESTART: "start_over", ASK_STOP: "goodbye"}[asked_about]:
+            said = "affirm"  # asked again: they mean it
         if said == "affirm" and asked_about == ASK_RESTART:
             intent = "start_over!"
         elif said == "affirm":
@@ -219,7 +221,9 @@ def step(state: State, turn: Turn) -> Outcome:
         state.locale = turn.first("locale")
     before = facts.to_dict()
     noted = _record_entities(facts, turn, state.pending)
-    answered = _apply_answer(state, turn)
+    foreign = any(e.get("entity") == "language" and e.get("value") == "other" for e in turn.entities)
+    # another language is not read as an answer ("no lo sé" is not a "no")
+    answered = False if foreign else _apply_answer(state, turn)
 
     # --------------------------------------------- red flags, every message
     flagged = _red_flag_result(state)
@@ -237,14 +241,16 @@ def step(state: State, turn: Turn) -> Outcome:
             state.pending = None
             return Outcome(state, replies + [Reply(MORE_DECLINED + " " + DONE_PROMPT)])
 
-    if any(e.get("entity") == "language" and e.get("value") == "other" for e in turn.entities):
+    if foreign:
         replies.append(Reply(_fmt(FOREIGN, state.locale)))
         return _reask(state, replies)
 
     # ------------------------------------------------------------ intents
     if intent == "ask_question":
-        replies.extend(_answer_question(turn))
-        return _after_side_reply(state, replies, changed)
+        answer = _answer_question(turn)
+        replies.extend(answer)
+        # a question about B12 that got its answer is a turn well used, not a miss of the pending one
+        return _after_side_reply(state, replies, changed, answered_topic=answer[0].text != NO_TOPIC)
     if intent == "why_ask":
         q = BY_ID.get(state.pending or "")
         replies.append(Reply(q.why if q else WHY_GENERIC))
@@ -539,12 +545,14 @@ def _answer_question(turn: Turn) -> List[Reply]:
     return [Reply(topic.answer)]
 
 
-def _after_side_reply(state: State, replies: List[Reply], changed: bool) -> Outcome:
+def _after_side_reply(state: State, replies: List[Reply], changed: bool, answered_topic: bool = False) -> Outcome:
     """After an information answer or small talk, return to where we were."""
     if state.stage == "done":
         return _after_result(state, replies, changed)
     if state.stage == "start":
         return Outcome(state, replies + [Reply("When you're ready, tell me what's been happening, or say 'start' to begin the check.")])
+    if answered_topic and state.pending:
+        state.reasks -= 1  # _ask counts the question coming back (+1): this time it does not count
     return _continue(state, replies, resume=True)
 
 
@@ -588,6 +596,8 @@ def _conclude(state: State, decision: Decision) -> None:
 
 def _reask(state: State, replies: List[Reply]) -> Outcome:
     q = BY_ID.get(state.pending or "")
+    if q is not None and state.stage == "interview" and q.id in state.asked:
+        return _continue(state, replies)  # answered after all (by what else the message said)
     if q is not None and state.stage == "interview":
         return _ask(state, q, replies, count=False)
     if state.stage == "done":
@@ -615,7 +625,10 @@ def _give_up(state: State, q: Question, replies: List[Reply]) -> Outcome:
         replies.append(Reply(SCREEN_GIVE_UP))
         return _continue(state, replies)
     _mark_unsure(state, q)
-    if q.unsure_is_yes:  # a possible red flag: not sure counts as yes (reference section 5)
+    kb = load_knowledge()
+    red_flag_question = bool(q.codes) and all(kb.concept(c).kind == Kind.RED_FLAG for c in q.codes)
+    if q.unsure_is_yes or red_flag_question:
+        # a possible red flag: not sure counts as yes (reference section 5)
         for code in q.codes:
             state.facts.set(code, Status.PRESENT)
         flagged = _red_flag_result(state)

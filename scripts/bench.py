@@ -13,8 +13,8 @@ Usage: python scripts/bench.py [--levels 1 10 50] [--check]
    (RSS of all its processes), the ratios ours/stock, and the goals of the issue;
    writes reports/bench.json and the plot docs/bench.png.
 5. Late turns against early ones (ours, one run): long conversations, one at a
-   time (the interview, its optional questions, then questions about B12), and
-   the median time of turns 24-28 over that of turns 2-4. A turn must cost the
+   time, whose turns all do the same work (questions about B12 while a question
+   is pending), and the median time of turns 24-28 over that of turns 2-4. A turn must cost the
    same late in a conversation as early on (goal <= 1.1). `--turn-cost` runs
    only this part.
 """
@@ -96,26 +96,21 @@ async def drive(base: str, concurrency: int, total: int, ours: bool) -> Dict[str
     }
 
 
-# A long conversation: an opening, answers to the interview, yes to the optional
-# questions, then questions about B12 after the result (each turn does real work).
-LONG_ANSWERS = ["no", "no", "about 6 months", "slowly getting worse", "I'm 45", "no", "yes", "no", "/deny", "not sure",
-                "no", "no", "no", "no", "no", "no", "no"]
-LONG_AFTER = ["what foods have b12?", "how is it tested?", "do injections hurt?", "how long to get better?", "what is b12 for?"]
+# A long conversation where every turn does the same work wherever it falls: an
+# opening, then questions about B12 (each answered, then the pending question comes
+# back; such a question does not use up the pending one), so turns 2-4 and 24-28
+# differ only by how much conversation lies behind them.
+LONG_QUESTIONS = ["what foods have b12?", "how is it tested?", "do injections hurt?", "how long to get better?", "what is b12 for?"]
 EARLY, LATE = range(1, 4), range(23, 28)
 
 
-def turn_cost(s: Servers, conversations: int = 8, length: int = 30) -> Dict[str, float]:
+def turn_cost(s: Servers, conversations: int = 8, length: int = 28) -> Dict[str, float]:
     early: List[float] = []
     late: List[float] = []
     for n in range(conversations):
         sender = f"turncost-{n}-{time.time_ns()}"
         for i in range(length):
-            if i == 0:
-                text = OPENINGS[n % len(OPENINGS)]
-            elif i <= len(LONG_ANSWERS):
-                text = LONG_ANSWERS[i - 1]
-            else:
-                text = LONG_AFTER[i % len(LONG_AFTER)]
+            text = OPENINGS[n % len(OPENINGS)] if i == 0 else LONG_QUESTIONS[i % len(LONG_QUESTIONS)]
             t0 = time.perf_counter()
             s.say(sender, text)
             ms = (time.perf_counter() - t0) * 1000

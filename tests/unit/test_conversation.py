@@ -597,11 +597,19 @@ def test_after_a_screen_yes_none_of_these_is_still_unresolved():
 def test_a_question_that_keeps_coming_back_unanswered_is_not_sure_the_third_time_whatever_the_reason():
     c = Chat().say("I'm vegan and my feet tingle").say("no", "deny")
     q = c.pending
-    c.say("what foods have b12?", "ask_question")  # a side question: the question comes back (1)
+    c.say("blah blah", "ask_question")  # a question about nothing known: the question comes back (1)
     c.say("tell me a joke", "out_of_scope")  # small talk: back again (2)
     assert c.pending == q
     c.say("🙂")  # no words: the third time it would come back
     assert c.pending != q and "not sure" in c.texts
+
+
+def test_questions_about_b12_that_get_their_answer_never_use_up_the_pending_question():
+    c = Chat().say("I'm vegan and my feet tingle").say("no", "deny")
+    q = c.pending
+    for _ in range(5):
+        c.say("what foods have b12?", "ask_question")
+        assert c.pending == q and "Back to my question" in c.texts
 
 
 def test_a_safety_screen_never_answered_becomes_its_list_then_the_advice_for_the_whole_list():
@@ -619,3 +627,16 @@ def test_a_direct_question_about_a_red_flag_never_answered_counts_as_yes():
     for _ in range(3):
         c.say("ghjk", "nlu_fallback")
     assert c.slots["triage_level"] == "emergency"
+
+
+def test_another_language_is_not_read_as_an_answer():
+    c = Chat().say("hi", "greet").say("no lo sé", "deny")
+    assert "only understand English" in c.texts and c.pending == "RF_SCREEN"
+    assert not c.state.facts.known("RF_CHEST_PAIN")
+
+
+@pytest.mark.parametrize("text, intent", [("bye", "goodbye"), ("start over", "start_over")])
+def test_asking_again_to_leave_or_start_over_is_a_yes(text, intent):
+    c = Chat().say("I'm vegan and my feet tingle").say("no", "deny")
+    c.say(text, intent).say(text, intent)
+    assert c.state.stage == "done" if intent == "goodbye" else c.slots["symptoms"] == []

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_patch_says_why_it_exists():
-    assert [p.name for p in rasa_patches.PATCHES] == ["action_validation", "action_endpoint", "fail_loud_tracker_store"]
+    assert [p.name for p in rasa_patches.PATCHES] == ["action_validation", "action_endpoint", "fail_loud_tracker_store", "bounded_action_payload"]
     assert all(len(p.why) > 30 for p in rasa_patches.PATCHES)
 
 
@@ -29,7 +29,7 @@ def test_applying_puts_each_patch_in_force():
     assert RemoteAction._validate_action_result is rasa_patches.validate_action_result
     assert rasa_patches.fail_loud_store_in_force()
     assert rasa.core.agent.FailSafeTrackerStore.__name__ == "FailLoudTrackerStore"
-    assert rasa_patches.apply_all() == ["action_validation", "action_endpoint", "fail_loud_tracker_store"]  # once
+    assert rasa_patches.apply_all() == ["action_validation", "action_endpoint", "fail_loud_tracker_store", "bounded_action_payload"]  # once
 
 
 def test_no_module_patches_rasa_when_imported():
@@ -55,3 +55,16 @@ def test_the_entry_point_refuses_an_invalid_setting_before_starting_rasa():
     env = {"PYTHONPATH": str(ROOT), "PATH": "", "ACTION_TIMEOUT": "soon"}
     run = subprocess.run([sys.executable, "-m", "rasa_cli", "run"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
     assert run.returncode != 0 and "ACTION_TIMEOUT='soon' is not valid" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_the_action_server_receives_only_the_recent_events():
+    from rasa_patches import bounded_events
+
+    events = []
+    for n in range(40):
+        events += [{"event": "user", "text": str(n)}, {"event": "action", "name": "x"}, {"event": "slot", "name": "s"}]
+    kept = bounded_events(events, keep_users=12)
+    assert [e["text"] for e in kept if e["event"] == "user"] == [str(n) for n in range(28, 40)]
+    assert kept[-1] == events[-1] and len(kept) == 36
+    short = events[:9]
+    assert bounded_events(short, keep_users=12) == short  # fewer messages: all of them
