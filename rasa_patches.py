@@ -188,7 +188,32 @@ def _patch_recent_rule_states() -> None:
     RulePolicy._prediction_states = _prediction_states  # type: ignore[method-assign]
 
 
-# ---------------------------------------------------------------- 6. socket.io handlers replaced
+# ---------------------------------------------------------------- 6. event classes looked up once
+# Rasa rebuilds every turn the whole session's tracker from the store, and for each
+# stored event Event.resolve_by_type walks all Event subclasses again (with
+# inspect.isabstract on each): measured with cProfile, most of what made turn 25
+# cost more than turn 3. The class for a type name never changes once imported.
+_EVENT_CLASSES: Dict[Text, Any] = {}
+
+
+def _patch_event_class_cache() -> None:
+    from rasa.shared.core.events import Event
+
+    original = Event.resolve_by_type
+
+    def resolve_by_type(type_name: Text, default: Optional[Any] = None) -> Optional[Any]:
+        cls = _EVENT_CLASSES.get(type_name)
+        if cls is not None:
+            return cls
+        cls = original(type_name, default)
+        if cls is not None and getattr(cls, "type_name", None) == type_name:
+            _EVENT_CLASSES[type_name] = cls
+        return cls
+
+    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
+
+
+# ---------------------------------------------------------------- 7. socket.io handlers replaced
 def swap_socketio_handlers(
     sio: Any,
     namespace: Optional[str],
@@ -226,8 +251,11 @@ PATCHES: List[Patch] = [
     Patch("recent_rule_states",
           "RulePolicy rebuilds (and deep-copies for a debug line) the states of the whole session at every prediction; our one-turn rules need the last turns only",
           _patch_recent_rule_states),
+    Patch("event_class_cache",
+          "Event.resolve_by_type walks every Event subclass for each stored event, and Rasa rebuilds the whole session's tracker every turn: late turns cost more (cProfile)",
+          _patch_event_class_cache),
 ]
-# The sixth, swap_socketio_handlers, is called by channels/resilient.py when Rasa builds the
+# The seventh, swap_socketio_handlers, is called by channels/resilient.py when Rasa builds the
 # socket.io blueprint, because the handlers only exist then; it checks the version itself.
 
 

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_patch_says_why_it_exists():
-    assert [p.name for p in rasa_patches.PATCHES] == ["action_validation", "action_endpoint", "fail_loud_tracker_store", "bounded_action_payload", "recent_rule_states"]
+    assert [p.name for p in rasa_patches.PATCHES] == ["action_validation", "action_endpoint", "fail_loud_tracker_store", "bounded_action_payload", "recent_rule_states", "event_class_cache"]
     assert all(len(p.why) > 30 for p in rasa_patches.PATCHES)
 
 
@@ -29,7 +29,7 @@ def test_applying_puts_each_patch_in_force():
     assert RemoteAction._validate_action_result is rasa_patches.validate_action_result
     assert rasa_patches.fail_loud_store_in_force()
     assert rasa.core.agent.FailSafeTrackerStore.__name__ == "FailLoudTrackerStore"
-    assert rasa_patches.apply_all() == ["action_validation", "action_endpoint", "fail_loud_tracker_store", "bounded_action_payload", "recent_rule_states"]  # once
+    assert rasa_patches.apply_all() == ["action_validation", "action_endpoint", "fail_loud_tracker_store", "bounded_action_payload", "recent_rule_states", "event_class_cache"]  # once
 
 
 def test_no_module_patches_rasa_when_imported():
