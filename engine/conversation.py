@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional
 from engine.facts import UNKNOWN, Facts, Status
 from engine.guidance import SCREEN_UNNAMED, Reply, fill, result_replies
 from knowledge import Kind, load_knowledge
-from reader.answers import read_answer, read_choice
+from reader.answers import leads_with_no, read_answer, read_choice
 from engine.locale import contacts
 from engine.questions import BY_ID, AskedView, Question, next_question, optional_questions
 from engine.rules import DECISION_TABLE, Decision, decide, red_flag_decision
@@ -224,6 +224,7 @@ def step(state: State, turn: Turn) -> Outcome:
     foreign = any(e.get("entity") == "language" and e.get("value") == "other" for e in turn.entities)
     # another language is not read as an answer ("no lo sé" is not a "no")
     answered = False if foreign else _apply_answer(state, turn)
+    facts.derive()  # weakness getting worse quickly is the red flag "weakness spreading quickly"
 
     # --------------------------------------------- red flags, every message
     flagged = _red_flag_result(state)
@@ -408,7 +409,7 @@ def _apply_answer(state: State, turn: Turn) -> bool:
                 if named:
                     # "yes the breathing one", "maybe the thoughts one" name it (not sure counts as yes);
                     # a "no" taken back ("no. well my leg feels odd") points at it: one direct question
-                    taken_back = read_answer(turn.text or "") == "deny"
+                    taken_back = leads_with_no(turn.text or "")
                     facts.set(named, Status.UNSURE if taken_back else Status.PRESENT)
                     state.asked.append(q.id)
                     return True

@@ -11,7 +11,8 @@ lists are knowledge.yml ``answers``. General rules, in order:
    back with more to say ("no i don't think so... well he had two accidents
    today") covers only what it names: for a question with several options it
    is "not sure", never a "no" to all of them (clinical reference section 5);
-   for a single question it is still a no;
+   for a single question a contrast is still a no ("no, just paracetamol now
+   and then") and a denial taken back is "not sure";
 4. a leading "no" word is no;
 5. for a symptom: "sometimes", "on and off", "only at night" are yes; "my
    eyes are fine" is no.
@@ -39,7 +40,7 @@ def _patterns() -> dict:
     anywhere: dict = {}
     for key in ("unsure", "contrast", "sometimes", "fine", "retract"):
         anywhere[key] = re.compile(r"\b(?:" + _alternation(raw.get(key, ())) + r")\b")
-    negative = re.compile(r"\b(?:no|not|never|nope|nah|none)\b")
+    negative = re.compile(r"\b(?:no|not|never|nope|nah|none|nothing)\b")
     return {"lead": lead, "any": anywhere, "negative": negative}
 
 
@@ -55,15 +56,22 @@ def read_answer(text: str, options: int = 1, symptom: bool = False) -> Optional[
         return "affirm"
     if anywhere["unsure"].search(t) and not _only_degree(t):
         return "dont_know"
+    if options > 1 and p["negative"].search(t) and anywhere["contrast"].search(t):
+        return "dont_know"  # "not physically": a no to some options only
     if lead["no"].search(t):
-        if options > 1 and (anywhere["contrast"].search(t) or _taken_back(t, anywhere["retract"])):
-            return "dont_know"
+        if _taken_back(t, anywhere["retract"]):
+            return "dont_know"  # "no. well my leg's been bad since an hour ago"
         return "deny"
     if symptom and anywhere["sometimes"].search(t) and not p["negative"].search(t):
         return "affirm"
     if symptom and anywhere["fine"].search(t):
         return "deny"
     return None
+
+
+def leads_with_no(text: str) -> bool:
+    """The answer starts with a "no" word, whatever follows."""
+    return bool(_patterns()["lead"]["no"].search(normalise(text or "")))
 
 
 def _taken_back(t: str, retract: Pattern) -> bool:

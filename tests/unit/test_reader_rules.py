@@ -366,7 +366,32 @@ def test_a_definite_description_beats_a_possible_one(reader):
 ])
 def test_a_denial_taken_back_with_more_to_say_is_not_a_no_to_every_option(answer):
     assert read_answer(answer, options=7) == "dont_know"
-    assert read_answer(answer, options=1) == "deny"  # a single question: still a no
+    assert read_answer(answer, options=1) == "dont_know"  # taken back: not a clean no either
+
+
+@pytest.mark.parametrize("answer", ["not physically", "nothing physical", "no, not the body stuff"])
+def test_a_denial_of_the_physical_options_points_at_the_other_one(answer):
+    assert read_answer(answer, options=7) == "dont_know"
+
+
+@pytest.mark.parametrize("message", [
+    "no i don't think so... well i had 2 accidents today, messed myself",
+    "no chest pain. actually my right leg went numb",
+])
+def test_a_retraction_ends_a_negation(reader, message):
+    found = reader.read(message)
+    assert all(f.status == P for f in found.findings if f.code in ("RF_BLADDER_BOWEL", "SX_PARAESTHESIA")), found.findings
+    assert found.findings
+
+
+@pytest.mark.parametrize("message", [
+    "i've been putting my tablets aside for weeks, there's enough now",
+    "i wrote some letters last night",
+    "been stockpiling my pills",
+    "i've started giving my things away",
+])
+def test_means_ready_or_goodbyes_are_a_plan(reader, message):
+    assert reader.read(message).status_of("QL_SELF_HARM_ACTED") == P
 
 
 @pytest.mark.parametrize("answer", ["no well", "no actually i'm fine thanks", "no, but my feet tingle", "nope none"])
