@@ -239,8 +239,8 @@ def test_telegram_whole_triage_with_buttons_and_text_ends_with_a_plain_text_summ
     clicks = 0
     for _ in range(30):
         keyboard = keyboard_of(calls)
-        if keyboard is None:
-            break
+        if keyboard is None or "No thanks" in titles(keyboard):
+            break  # the result, with the offer of optional questions
         choice = next((t for t in ("No", "None of these", "Doesn't apply") if t in titles(keyboard)), None)
         if choice is None:
             calls = p.tg_say(c, "about the same")  # typed, not clicked
@@ -252,7 +252,7 @@ def test_telegram_whole_triage_with_buttons_and_text_ends_with_a_plain_text_summ
         everything += calls
     texts = sent_texts(everything)
     final = "\n".join(sent_texts(calls))
-    assert clicks >= 5
+    assert clicks >= 2  # only questions that can change the level come before the result
     assert SUMMARY in final and "not a diagnosis" in final.lower()
     assert not any(JSON_LEFTOVERS.search(t) for t in texts), [t for t in texts if JSON_LEFTOVERS.search(t)]
     assert final.count(SUMMARY) == 1  # the summary payload is not shown twice
@@ -333,8 +333,8 @@ def test_whatsapp_whole_triage_with_digits_and_text_ends_with_a_readable_summary
     for _ in range(30):
         last = sent_texts(calls)[-1]
         options = dict(re.findall(r"(\d+) ([^,\n]+)", last.split("Reply with a number:")[-1])) if "Reply with a number:" in last else {}
-        if not options:
-            break
+        if not options or "No thanks" in options.values():
+            break  # the result, with the offer of optional questions
         pick = next((d for d, t in options.items() if t in ("No", "None of these", "Doesn't apply")), None)
         calls = p.wa_say(n, pick if pick else "about the same")
         everything += calls
