@@ -224,7 +224,6 @@ def step(state: State, turn: Turn) -> Outcome:
     foreign = any(e.get("entity") == "language" and e.get("value") == "other" for e in turn.entities)
     # another language is not read as an answer ("no lo sé" is not a "no")
     answered = False if foreign else _apply_answer(state, turn)
-    facts.derive()  # weakness getting worse quickly is the red flag "weakness spreading quickly"
 
     # --------------------------------------------- red flags, every message
     flagged = _red_flag_result(state)

@@ -118,19 +118,6 @@ class Facts:
         kb = load_knowledge()
         return [c for c, s in self.status.items() if s == Status.UNSURE and kb.concept(c).kind != Kind.QUALIFIER]
 
-    def derive(self) -> List[str]:
-        """Red flags that findings make together (knowledge ``together``); returns the new ones."""
-        new = []
-        for code, rule in load_knowledge().together.items():
-            # also over an earlier "no" to the safety screen's list: people deny the list
-            # without joining it to what they tell later ("worse each day, spreading up")
-            if self.has(code):
-                continue
-            if all(self.has(c) for c in rule["codes"]) and (rule["progression"] is None or self.progression == rule["progression"]):
-                self.status[code] = Status.PRESENT
-                new.append(code)
-        return new
-
     def copy(self) -> "Facts":
         clone = Facts(**{k: getattr(self, k) for k in self.__dataclass_fields__})
         clone.status = dict(self.status)

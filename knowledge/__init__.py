@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Dict, List, Mapping, Optional, Tuple
 
 import yaml
 
@@ -113,7 +113,6 @@ class Knowledge:
     family_history_of: Tuple[str, ...] = ()
     lasting: Tuple[str, ...] = ()
     implies: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
-    together: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     diagnosis_names: Tuple[str, ...] = ()
     conditional_counts: Tuple[str, ...] = ()
     answers: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
@@ -260,8 +259,6 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         family_history_of=_tuple_of_str(raw.get("family_history_of")),
         lasting=_tuple_of_str(raw.get("lasting")),
         implies=implies,
-        together={str(k): {"codes": _tuple_of_str((v or {}).get("codes")), "progression": (v or {}).get("progression")}
-                  for k, v in (raw.get("together") or {}).items()},
         diagnosis_names=_tuple_of_str(raw.get("diagnosis_names")),
         conditional_counts=_tuple_of_str(raw.get("conditional_counts")),
         answers={str(k): _tuple_of_str(v) for k, v in (raw.get("answers") or {}).items()},

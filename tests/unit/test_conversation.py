@@ -642,14 +642,6 @@ def test_asking_again_to_leave_or_start_over_is_a_yes(text, intent):
     assert c.state.stage == "done" if intent == "goodbye" else c.slots["symptoms"] == []
 
 
-def test_weakness_getting_worse_quickly_is_the_red_flag_and_swallowing_trouble_makes_it_an_emergency():
-    c = Chat().say("my legs have been getting weaker and i'm struggling to swallow a bit")
-    assert not c.slots["red_flags"]
-    c.until("PROGRESSION")
-    c.say("worse each day, spreading up")
-    assert c.slots["red_flags"] == ["RF_RAPID_WEAKNESS"] and c.slots["triage_level"] == "emergency"
-
-
 def test_suicidal_thoughts_with_the_means_put_by_are_an_emergency():
     c = Chat().say("hi", "greet").say("not physically", "deny")
     assert c.pending == "RF_WHICH"
