@@ -262,7 +262,8 @@ def test_a_server_restart_mid_conversation_loses_nothing(page, servers):
     servers.start_rasa()
     page.wait_for_function(DONE, arg=before, timeout=90000)  # sent once the socket is back, then answered
     expect(page.locator(".b12-status")).to_have_text("")
-    assert "?" in last_bot_text(page)  # the interview went on to its next question
+    said = last_bot_text(page).lower()
+    assert "burning" in said or "?" in said  # answered: noted, or the next question (both arrive in turn)
     session = page.evaluate("window.B12Chat.sessionId")
     assert "SX_BURNING_FEET" in (servers.tracker(session)["slots"].get("symptoms") or [])  # the message was read
     said = [e.get("text") for e in servers.tracker(session)["events"] if e.get("event") == "user"]
