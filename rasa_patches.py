@@ -147,48 +147,7 @@ def _patch_bounded_action_payload() -> None:
     RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]
 
 
-# ---------------------------------------------------------------- 5. rules matched on the recent turns only
-# RulePolicy rebuilds the states of the whole session at every prediction (and deep-copies
-# them for a debug log line), so each turn costs more than the one before. Our rules are all
-# one turn long, no slot influences the conversation (domain.yml) and no rule is a
-# conversation_start rule; the unit tests check all three, so matching on the last few
-# turns predicts exactly what matching on the whole session does.
-RULE_TURNS = 3
-
-
-def recent_tracker(tracker: Any, keep_users: int = RULE_TURNS) -> Any:
-    """A copy of ``tracker`` holding only the events from its ``keep_users``-th last user message."""
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    events = list(tracker.events)
-    users = [i for i, e in enumerate(events) if _is_user(e)]
-    if len(users) <= keep_users:
-        return tracker
-    start = users[-keep_users]
-    recent = DialogueStateTracker(tracker.sender_id, tracker.slots.values())
-    for e in events[start:]:
-        recent.update(e)
-    return recent
-
-
-def _is_user(event: Any) -> bool:
-    from rasa.shared.core.events import UserUttered
-
-    return isinstance(event, UserUttered)
-
-
-def _patch_recent_rule_states() -> None:
-    from rasa.core.policies.rule_policy import RulePolicy
-
-    original = RulePolicy._prediction_states
-
-    def _prediction_states(self: Any, tracker: Any, domain: Any, *args: Any, **kwargs: Any) -> Any:
-        return original(self, recent_tracker(tracker), domain, *args, **kwargs)
-
-    RulePolicy._prediction_states = _prediction_states  # type: ignore[method-assign]
-
-
-# ---------------------------------------------------------------- 6. event classes looked up once
+# ---------------------------------------------------------------- 5. event classes looked up once
 # Rasa rebuilds every turn the whole session's tracker from the store, and for each
 # stored event Event.resolve_by_type walks all Event subclasses again (with
 # inspect.isabstract on each): measured with cProfile, most of what made turn 25
@@ -213,7 +172,7 @@ def _patch_event_class_cache() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
 
 
-# ---------------------------------------------------------------- 7. socket.io handlers replaced
+# ---------------------------------------------------------------- 6. socket.io handlers replaced
 def swap_socketio_handlers(
     sio: Any,
     namespace: Optional[str],
@@ -248,14 +207,11 @@ PATCHES: List[Patch] = [
     Patch("bounded_action_payload",
           "Rasa sends the whole session's events on every action call (EventVerbosity.ALL), so a late turn cost more than an early one; our actions need only the recent ones",
           _patch_bounded_action_payload),
-    Patch("recent_rule_states",
-          "RulePolicy rebuilds (and deep-copies for a debug line) the states of the whole session at every prediction; our one-turn rules need the last turns only",
-          _patch_recent_rule_states),
     Patch("event_class_cache",
           "Event.resolve_by_type walks every Event subclass for each stored event, and Rasa rebuilds the whole session's tracker every turn: late turns cost more (cProfile)",
           _patch_event_class_cache),
 ]
-# The seventh, swap_socketio_handlers, is called by channels/resilient.py when Rasa builds the
+# The sixth, swap_socketio_handlers, is called by channels/resilient.py when Rasa builds the
 # socket.io blueprint, because the handlers only exist then; it checks the version itself.
 
 

@@ -187,23 +187,19 @@ def step(state: State, turn: Turn) -> Outcome:
         if intent == {ASK_RESTART: "start_over", ASK_STOP: "goodbye"}[asked_about]:
             said = "affirm"  # asked again: they mean it
         if said == "affirm" and asked_about == ASK_RESTART:
-            intent = "start_over!"
-        elif said == "affirm":
+            return _restart(state, replies)
+        if said == "affirm":
             replies.append(Reply(STOPPED_EARLY))
-            state.complete = True  # they want to go: no offer of more questions
-            return _continue(state, replies, force_result=True)
-        elif said == "deny":
+            return _continue(state, replies, force_result=True, offer_more=False)  # they want to go
+        if said == "deny":
             replies.append(Reply(CARRY_ON))
             return _reask(state, replies)
     if intent == "start_over" and state.stage == "interview" and (state.asked or state.facts.status):
         # "start over" mid-interview would lose every answer: asked first (a misread
         # "restart my meds" must not wipe the interview)
         return _ask_to_confirm(state, ASK_RESTART, RESTART_CONFIRM, replies)
-    if intent in ("start_over", "start_over!"):
-        locale = state.locale
-        state = State(locale=locale)
-        replies.append(Reply(RESTARTED))
-        return _continue(state, replies)
+    if intent == "start_over":
+        return _restart(state, replies)
 
     # ---------------------------------------------------- input problems
     if not text.strip():
@@ -297,6 +293,12 @@ def step(state: State, turn: Turn) -> Outcome:
         if state.reasks < _reask_limit(q):
             replies.append(Reply(NOT_UNDERSTOOD + " " + _hint(q)))
         return _ask(state, q, replies, count=False)
+    return _continue(state, replies)
+
+
+def _restart(state: State, replies: List[Reply]) -> Outcome:
+    state = State(locale=state.locale)
+    replies.append(Reply(RESTARTED))
     return _continue(state, replies)
 
 
@@ -551,9 +553,8 @@ def _after_side_reply(state: State, replies: List[Reply], changed: bool, answere
         return _after_result(state, replies, changed)
     if state.stage == "start":
         return Outcome(state, replies + [Reply("When you're ready, tell me what's been happening, or say 'start' to begin the check.")])
-    if answered_topic and state.pending:
-        state.reasks -= 1  # _ask counts the question coming back (+1): this time it does not count
-    return _continue(state, replies, resume=True)
+    # a question about B12 that got its answer does not use up the pending question
+    return _continue(state, replies, resume=True, miss=not answered_topic)
 
 
 def _after_result(state: State, replies: List[Reply], changed: bool) -> Outcome:
@@ -638,13 +639,14 @@ def _give_up(state: State, q: Question, replies: List[Reply]) -> Outcome:
     return _continue(state, replies)
 
 
-def _ask(state: State, q: Question, replies: List[Reply], count: bool = True, resume: bool = False) -> Outcome:
-    if state.pending == q.id and state.stage == "interview":
+def _ask(state: State, q: Question, replies: List[Reply], count: bool = True, resume: bool = False, miss: bool = True) -> Outcome:
+    """Put ``q``; the same question again counts as a miss (``miss``), the third one gives up."""
+    if state.pending != q.id:
+        state.reasks = 0
+    elif miss and state.stage == "interview":
         if state.reasks >= _reask_limit(q):
             return _give_up(state, q, replies)
         state.reasks += 1
-    else:
-        state.reasks = 0
     state.pending = q.id
     if count:
         state.questions_asked += 1
@@ -655,7 +657,8 @@ def _ask(state: State, q: Question, replies: List[Reply], count: bool = True, re
     return Outcome(state, replies)
 
 
-def _continue(state: State, replies: List[Reply], force_result: bool = False, resume: bool = False) -> Outcome:
+def _continue(state: State, replies: List[Reply], force_result: bool = False, resume: bool = False,
+              miss: bool = True, offer_more: bool = True) -> Outcome:
     facts = state.facts
     if state.stage == "start":
         state.stage = "interview"
@@ -666,7 +669,7 @@ def _continue(state: State, replies: List[Reply], force_result: bool = False, re
         return _ask(state, follow_up, replies)
     q = None if force_result else next_question(facts, AskedView(tuple(state.asked)), complete=state.complete)
     if q is not None and (state.pending == q.id and resume):
-        return _ask(state, q, replies, count=False, resume=True)
+        return _ask(state, q, replies, count=False, resume=True, miss=miss)
     if q is not None:
         return _ask(state, q, replies, count=state.pending != q.id)
     decision = decide(facts)
@@ -675,7 +678,7 @@ def _continue(state: State, replies: List[Reply], force_result: bool = False, re
     if finished_extra:
         replies.append(Reply(MORE_DONE))
     replies.extend(result_replies(decision, facts, contacts(state.locale)))
-    if not state.complete and optional_questions(facts, AskedView(tuple(state.asked))):
+    if offer_more and not state.complete and optional_questions(facts, AskedView(tuple(state.asked))):
         state.pending = MORE
         replies.append(Reply(MORE_OFFER, buttons=[dict(b) for b in MORE_BUTTONS]))
     else:

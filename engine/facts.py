@@ -6,7 +6,7 @@ for. It round-trips through a JSON dict so it can live in a Rasa slot.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional
 
 from knowledge import Kind, Knowledge, Level, Status, load_knowledge  # noqa: F401 (Status re-exported)
@@ -119,9 +119,7 @@ class Facts:
         return [c for c, s in self.status.items() if s == Status.UNSURE and kb.concept(c).kind != Kind.QUALIFIER]
 
     def copy(self) -> "Facts":
-        clone = Facts(**{k: getattr(self, k) for k in self.__dataclass_fields__})
-        clone.status = dict(self.status)
-        return clone
+        return replace(self, status=dict(self.status))
 
     # -------------------------------------------------------- persistence
     def to_dict(self) -> dict:

@@ -423,14 +423,14 @@ UNDER_16_QUESTIONS = ("RF_SCREEN", "SX_OPEN") + tuple(f"CONFIRM_{c}" for c in SC
 # to another row, the result can be given; further questions only complete the
 # summary and are optional". The issue asks for the same with the *level* (how
 # soon, from whom). Both are supported; ``STOP_WHEN`` says which one the
-# interview uses, and ``scripts/bench.py``/the evidence runs measure the turns.
+# interview uses (the blind patients' turns in `make evaluate` measure it).
 #
 # A question still matters when some answer to it, alone or together with some
 # answer to one other open question, gives a different result than without it.
 # Pairs are needed because rows combine two facts (a nerve symptom *and* nitrous
 # oxide, diabetes *and* a foot wound); no row needs three facts that are all
-# still open and whose pairs would not already show it (the unit tests check the
-# table for this, so a new row that needs it fails there).
+# still open and whose pairs would not already show it (tests/unit/test_relevance.py
+# checks this as a property over random people, so a new row that needs it fails there).
 
 STOP_WHEN = "level"  # "level" (the issue) or "row" (clinical reference section 6)
 

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_patch_says_why_it_exists():
-    assert [p.name for p in rasa_patches.PATCHES] == ["action_validation", "action_endpoint", "fail_loud_tracker_store", "bounded_action_payload", "recent_rule_states", "event_class_cache"]
+    assert [p.name for p in rasa_patches.PATCHES] == ["action_validation", "action_endpoint", "fail_loud_tracker_store", "bounded_action_payload", "event_class_cache"]
     assert all(len(p.why) > 30 for p in rasa_patches.PATCHES)
 
 
@@ -29,7 +29,7 @@ def test_applying_puts_each_patch_in_force():
     assert RemoteAction._validate_action_result is rasa_patches.validate_action_result
     assert rasa_patches.fail_loud_store_in_force()
     assert rasa.core.agent.FailSafeTrackerStore.__name__ == "FailLoudTrackerStore"
-    assert rasa_patches.apply_all() == ["action_validation", "action_endpoint", "fail_loud_tracker_store", "bounded_action_payload", "recent_rule_states", "event_class_cache"]  # once
+    assert rasa_patches.apply_all() == ["action_validation", "action_endpoint", "fail_loud_tracker_store", "bounded_action_payload", "event_class_cache"]  # once
 
 
 def test_no_module_patches_rasa_when_imported():
@@ -70,37 +70,11 @@ def test_the_action_server_receives_only_the_recent_events():
     assert bounded_events(short, keep_users=12) == short  # fewer messages: all of them
 
 
-def test_rules_matched_on_recent_turns_see_what_they_would_see_on_the_whole_session():
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
-    from rasa.shared.core.trackers import DialogueStateTracker
+def test_event_classes_are_looked_up_once_and_unknown_names_still_fail():
+    from rasa.shared.core.events import Event, SlotSet, UserUttered
 
-    from rasa_patches import RULE_TURNS, recent_tracker
-
-    domain = Domain.load(str(ROOT / "domain.yml"))
-    tracker = DialogueStateTracker("t", domain.slots)
-    tracker.update(ActionExecuted("action_listen"))
-    for n in range(10):
-        intent = ["inform", "affirm", "ask_question", "deny"][n % 4]
-        tracker.update(UserUttered(f"m{n}", {"name": intent, "confidence": 1.0}))
-        tracker.update(ActionExecuted("action_triage_turn"))
-        tracker.update(BotUttered(f"b{n}"))
-        tracker.update(SlotSet("interview", {"n": n}))
-        tracker.update(ActionExecuted("action_listen"))
-    full = tracker.past_states(domain)
-    recent = recent_tracker(tracker).past_states(domain)
-    assert len(recent) < len(full)
-    assert recent[-(2 * RULE_TURNS - 1):] == full[-(2 * RULE_TURNS - 1):]
-
-
-def test_the_conditions_for_matching_rules_on_recent_turns_hold():
-    # every rule is one turn (an intent, then actions), none starts a conversation and
-    # no slot influences the conversation: the last turns decide every prediction
-    from knowledge import load_yaml
-
-    for path in sorted((ROOT / "data" / "rules").glob("*.yml")):
-        for rule in load_yaml(path.read_text()).get("rules") or []:
-            assert not rule.get("conversation_start") and not rule.get("condition"), rule["rule"]
-            assert [s for s in rule["steps"] if "intent" in s].__len__() <= 1, rule["rule"]
-    slots = load_yaml((ROOT / "domain.yml").read_text())["slots"]
-    assert not any(s.get("influence_conversation", True) for s in slots.values())
+    rasa_patches.apply_all()
+    assert Event.resolve_by_type("user") is UserUttered and Event.resolve_by_type("slot") is SlotSet
+    assert rasa_patches._EVENT_CLASSES["user"] is UserUttered
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("no_such_event")
