@@ -305,7 +305,7 @@ def _restart(state: State, replies: List[Reply]) -> Outcome:
 def _ask_to_confirm(state: State, kind: str, text: str, replies: List[Reply]) -> Outcome:
     state.paused, state.pending = state.pending, kind
     buttons = RESTART_BUTTONS if kind == ASK_RESTART else STOP_BUTTONS
-    return Outcome(state, replies + [Reply(text, buttons=[dict(b) for b in buttons])])
+    return Outcome(state, replies + [Reply(text, buttons=[dict(b) for b in buttons], role="question", question=kind)])
 
 
 def _offer_answer(turn: Turn) -> Optional[str]:
@@ -577,7 +577,7 @@ def _red_flag_result(state: State) -> Optional[Outcome]:
         return None
     state.red_flags_advised = sorted(set(state.red_flags_advised) | set(state.facts.red_flags()))
     _conclude(state, decision)
-    return Outcome(state, result_replies(decision, state.facts, contacts(state.locale)), decision)
+    return Outcome(state, _result(decision, state), decision)
 
 
 def _screen_unresolved(state: State, replies: List[Reply]) -> Outcome:
@@ -585,7 +585,15 @@ def _screen_unresolved(state: State, replies: List[Reply]) -> Outcome:
     d1 = next(row for row in DECISION_TABLE if row.id == "D1")
     decision = Decision(d1, [SCREEN_UNNAMED])
     _conclude(state, decision)
-    return Outcome(state, replies + result_replies(decision, state.facts, contacts(state.locale)), decision)
+    return Outcome(state, replies + _result(decision, state), decision)
+
+
+def _result(decision: Decision, state: State) -> List[Reply]:
+    """The result's messages, marked as such (the Rasa adapter gives them from the result actions)."""
+    replies = result_replies(decision, state.facts, contacts(state.locale))
+    for r in replies:
+        r.role = "result"
+    return replies
 
 
 def _conclude(state: State, decision: Decision) -> None:
@@ -604,6 +612,14 @@ def _reask(state: State, replies: List[Reply]) -> Outcome:
     if state.stage == "done":
         return Outcome(state, replies)
     return Outcome(state, replies)
+
+
+RESUME_PREFIX = "Back to my question: "
+
+
+def question_text(q: Question, facts: Facts, resume: bool = False) -> str:
+    """The wording of ``q`` as the person sees it (the domain's ``utter_ask_*`` responses are built from this)."""
+    return (RESUME_PREFIX if resume else "") + q.text(facts)
 
 
 def _reask_limit(q: Question) -> int:
@@ -650,10 +666,8 @@ def _ask(state: State, q: Question, replies: List[Reply], count: bool = True, re
     state.pending = q.id
     if count:
         state.questions_asked += 1
-    text = q.text(state.facts)
-    if resume:
-        text = "Back to my question: " + text
-    replies.append(Reply(text, buttons=[dict(b) for b in q.buttons]))
+    replies.append(Reply(question_text(q, state.facts, resume), buttons=[dict(b) for b in q.buttons],
+                         role="question", question=q.id, resume=resume))
     return Outcome(state, replies)
 
 
@@ -677,7 +691,7 @@ def _continue(state: State, replies: List[Reply], force_result: bool = False, re
     _conclude(state, decision)
     if finished_extra:
         replies.append(Reply(MORE_DONE))
-    replies.extend(result_replies(decision, facts, contacts(state.locale)))
+    replies.extend(_result(decision, state))
     if offer_more and not state.complete and optional_questions(facts, AskedView(tuple(state.asked))):
         state.pending = MORE
         replies.append(Reply(MORE_OFFER, buttons=[dict(b) for b in MORE_BUTTONS]))

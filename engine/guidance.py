@@ -22,6 +22,12 @@ class Reply:
     text: Optional[str] = None
     buttons: List[Dict[str, str]] = field(default_factory=list)
     custom: Optional[Dict[str, Any]] = None
+    # what the message is, for the Rasa adapter: "question" (the interview's next
+    # question, ``question`` its id; the form asks it from the domain's responses)
+    # or "result" (the result and what follows it, given by the result actions)
+    role: Optional[str] = None
+    question: Optional[str] = None
+    resume: bool = False  # a question asked again after a side reply ("Back to my question: ...")
 
 
 LEVEL_HEADLINE = {

@@ -1,13 +1,26 @@
-"""The Rasa SDK actions: slots in, dispatcher messages and slot events out."""
+"""The Rasa SDK actions: slots in, dispatcher messages and slot events out.
+
+The interview's questions are asked by the form from the domain's responses,
+so a turn action sends what comes before the question and says, in the `next`
+slot, what the rules should do; the result waits in `outbox` for its action."""
 import json
 from pathlib import Path
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import AnswerQuestion, RestartCheck, SmallTalk, TriageTurn
+import subprocess
+import sys
+
+import yaml
+
+from actions.actions import (
+    AnswerQuestion, EmergencyAdvice, GiveResult, RestartCheck, SmallTalk, TriageTurn, ValidateInterviewForm, slot_name,
+)
+from engine.questions import QUESTIONS
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def user_event(text, intent, entities=(), ts=1.0, metadata=None):
@@ -15,11 +28,11 @@ def user_event(text, intent, entities=(), ts=1.0, metadata=None):
     return {"event": "user", "timestamp": ts, "text": text, "parse_data": parse, "metadata": metadata or {}}
 
 
-def tracker(events, slots=None):
+def tracker(events, slots=None, active_loop=None):
     latest = next(e for e in reversed(events) if e["event"] == "user")
     message = dict(latest["parse_data"])
     message["metadata"] = latest.get("metadata") or {}
-    return Tracker("test-user", slots or {}, message, events, False, None, {}, "action_listen")
+    return Tracker("test-user", slots or {}, message, events, False, None, active_loop or {}, "action_listen")
 
 
 async def run(action, t):
@@ -28,7 +41,7 @@ async def run(action, t):
     events = await action.run(dispatcher, t, {})
     if not events:
         return dispatcher.messages, {}
-    slots = {k: t.get_slot(k) for k in ("symptoms", "risk_factors", "red_flags", "triage_level", "interview")}
+    slots = {k: t.get_slot(k) for k in ("symptoms", "risk_factors", "red_flags", "triage_level", "interview", "outbox", "requested_slot")}
     slots.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
     return dispatcher.messages, slots
 
@@ -37,7 +50,7 @@ async def test_only_changed_slots_are_written():
     ev = [user_event("hi", "greet")]
     dispatcher = CollectingDispatcher()
     events = await TriageTurn().run(dispatcher, tracker(ev, {"symptoms": [], "risk_factors": [], "red_flags": []}), {})
-    assert [e["name"] for e in events] == ["interview"]
+    assert [e["name"] for e in events] == ["interview", "voice", "next"]
 
 
 async def test_first_message_fills_public_slots_and_asks_the_red_flag_screen():
@@ -51,21 +64,29 @@ async def test_first_message_fills_public_slots_and_asks_the_red_flag_screen():
     assert slots["risk_factors"] == ["RK_MED_METFORMIN"]
     assert slots["red_flags"] == [] and slots["triage_level"] is None
     assert slots["interview"]["pending"] == "RF_SCREEN"
-    assert messages[-1]["buttons"][0]["payload"] == "/affirm"
+    # the question itself is the form's (utter_ask_q_rf_screen): not sent by the action
+    assert slots["next"] == "ask" and slots["voice"] == "self"
+    assert not any("safety check" in (m.get("text") or "") for m in messages)
+    assert messages[-1]["text"].startswith("Noted:")
 
 
-async def test_red_flag_sets_level_and_sends_advice():
+async def test_red_flag_sets_level_and_the_emergency_action_sends_the_advice():
     ev = [user_event("chest pain", "inform", [{"entity": "red_flag", "value": "RF_CHEST_PAIN"}])]
-    messages, slots = await run(TriageTurn(), tracker(ev))
+    t = tracker(ev)
+    messages, slots = await run(TriageTurn(), t)
     assert slots["triage_level"] == "emergency" and slots["red_flags"] == ["RF_CHEST_PAIN"]
+    assert slots["next"] == "emergency" and messages == []  # the advice is the emergency action's
+    t.slots.update(slots)
+    messages, after = await run(EmergencyAdvice(), t)
     assert messages[0]["text"].startswith("Call 999 now")
     assert any(m.get("custom", {}).get("type") == "triage_summary" for m in messages)
+    assert after["outbox"] is None and after["next"] == "none"
 
 
 async def test_locale_from_message_metadata():
     ev = [user_event("chest pain", "inform", [{"entity": "red_flag", "value": "RF_CHEST_PAIN"}], metadata={"locale": "eu"})]
     messages, slots = await run(TriageTurn(), tracker(ev))
-    assert "112" in messages[0]["text"]
+    assert "112" in slots["outbox"]["replies"][0]["text"]
     assert slots["interview"]["locale"] == "eu"
 
 
@@ -74,7 +95,8 @@ async def test_mid_interview_fixture_resumes_after_an_information_question():
     t = Tracker.from_dict(fixture)
     messages, slots = await run(AnswerQuestion(), t)
     assert "fortified" in messages[0]["text"]
-    assert messages[-1]["text"].startswith("Back to my question")
+    # the form asks the question again, worded "Back to my question: ..." (the resume variation)
+    assert slots["voice"] == "resume" and slots["next"] == "ask"
     assert slots["interview"]["pending"] == fixture["slots"]["interview"]["pending"]
     assert slots["symptoms"] == ["SX_BURNING_FEET"]
 
@@ -84,7 +106,7 @@ async def test_restart_asks_then_clears_the_slots():
     fixture["latest_message"] = {"text": "start over", "intent": {"name": "start_over", "confidence": 1.0}, "entities": []}
     fixture["events"].append(user_event("start over", "start_over", ts=1000.0))
     messages, slots = await run(RestartCheck(), Tracker.from_dict(fixture))
-    assert slots["interview"]["pending"] == "ASK_RESTART" and "start again" in messages[-1]["text"]
+    assert slots["interview"]["pending"] == "ASK_RESTART" and slots["next"] == "ask"
     # the confirmation, through the same action and state slot
     fixture["slots"]["interview"] = slots["interview"]
     fixture["latest_message"] = {"text": "yes", "intent": {"name": "affirm", "confidence": 1.0}, "entities": []}
@@ -109,3 +131,70 @@ async def test_a_corrupt_state_slot_gets_an_apology_not_a_crash():
     ev = [user_event("hi", "greet")]
     messages, slots = await run(SmallTalk(), tracker(ev, {"interview": {"facts": {"status": {"SX_FATIGUE": "bogus"}}}}))
     assert "Sorry" in messages[0]["text"] and slots == {}
+
+
+def form_tracker(events, state, requested, slots=None):
+    values = {"interview": state, "requested_slot": requested}
+    values.update(slots or {})
+    return tracker(events, values, active_loop={"name": "interview_form"})
+
+
+async def test_the_form_rejects_an_interruption_so_its_rule_runs():
+    state = {"pending": "RF_SCREEN", "stage": "interview", "asked": [], "facts": {}, "last_user_ts": 1.0}
+    t = form_tracker([user_event("hi", "greet", ts=1.0), user_event("what is b12?", "ask_question", ts=2.0)], state, "q_rf_screen")
+    assert await ValidateInterviewForm().run(CollectingDispatcher(), t, {}) == []
+
+
+async def test_the_form_reads_the_answer_and_requests_the_next_question():
+    state = {"pending": "RF_SCREEN", "stage": "interview", "asked": [], "facts": {"status": {"SX_PARAESTHESIA": "present"}}, "last_user_ts": 1.0}
+    t = form_tracker([user_event("hi", "greet", ts=1.0), user_event("nope, none of those", "deny", ts=2.0)], state, "q_rf_screen",
+                     {"q_rf_screen": "nope, none of those"})
+    messages, slots = await run(ValidateInterviewForm(), t)
+    nxt = slots["interview"]["pending"]
+    assert nxt and nxt != "RF_SCREEN" and slots["requested_slot"] == slot_name(nxt)
+    assert slots["q_rf_screen"] == "answered" and slots[slot_name(nxt)] is None  # the free text is not kept
+    assert slots["next"] == "ask"
+
+
+async def test_coming_back_to_the_form_reads_nothing_again():
+    state = {"pending": "AGE", "stage": "interview", "asked": ["RF_SCREEN"], "facts": {}, "last_user_ts": 2.0}
+    t = form_tracker([user_event("hi", "greet", ts=1.0), user_event("why?", "why_ask", ts=2.0)], state, "q_age")
+    dispatcher = CollectingDispatcher()
+    events = await ValidateInterviewForm().run(dispatcher, t, {})
+    assert dispatcher.messages == []
+    assert {e["name"]: e["value"] for e in events} == {"next": "ask", "q_age": None, "requested_slot": "q_age"}
+
+
+async def test_a_red_flag_in_an_answer_ends_the_form_for_the_emergency_rule():
+    state = {"pending": "AGE", "stage": "interview", "asked": ["RF_SCREEN"], "facts": {}, "last_user_ts": 1.0}
+    ev = [user_event("hi", "greet", ts=1.0), user_event("70 and my face has dropped", "inform", [{"entity": "red_flag", "value": "RF_STROKE"}], ts=2.0)]
+    messages, slots = await run(ValidateInterviewForm(), form_tracker(ev, state, "q_age"))
+    assert slots["requested_slot"] is None and slots["next"] == "emergency"
+    assert slots["outbox"]["kind"] == "emergency" and slots["outbox"]["replies"][0]["text"].startswith("Call 999")
+
+
+async def test_the_result_action_sends_the_outbox_once():
+    outbox = {"kind": "result", "replies": [{"text": "My suggestion: ...", "buttons": [], "custom": None}, {"text": None, "buttons": [], "custom": {"type": "triage_summary"}}]}
+    t = tracker([user_event("no", "deny")], {"outbox": outbox})
+    messages, slots = await run(GiveResult(), t)
+    assert [m.get("text") for m in messages][0] == "My suggestion: ..." and messages[1]["custom"] == {"type": "triage_summary"}
+    assert slots["outbox"] is None
+
+
+def test_domain_and_rules_are_in_step_with_the_question_table():
+    for script in ("scripts/build_domain.py", "scripts/build_rules.py"):
+        done = subprocess.run([sys.executable, script, "--check"], cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+
+
+def test_every_question_is_a_form_slot_with_its_wordings_in_the_domain():
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
+    required = domain["forms"]["interview_form"]["required_slots"]
+    for q in QUESTIONS:
+        name = slot_name(q.id)
+        assert name in required and name in domain["slots"]
+        variants = domain["responses"][f"utter_ask_{name}"]
+        default = next(v for v in variants if "condition" not in v)
+        other = next(v for v in variants if v.get("condition", [{}])[0].get("value") == "other")
+        assert default["text"] == q.text_self and other["text"] == q.text_other
+        assert [b["payload"] for b in default["buttons"]] == [b["payload"] for b in q.buttons]
