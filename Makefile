@@ -43,7 +43,7 @@ unit: setup               ## layering check (import-linter), then reader, engine
 	$(PY) -m pytest tests/unit -q
 
 stories: setup            ## end-to-end conversation stories
-	$(RASA) test core --model models/b12.tar.gz --stories data/stories --fail-on-prediction-errors --out results/stories 2>&1 | scripts/quiet.sh | tail -n 12
+	$(PY) -m rasa_cli test core --model models/b12.tar.gz --stories data/stories --fail-on-prediction-errors --out results/stories 2>&1 | scripts/quiet.sh | tail -n 12
 
 evaluate: setup           ## how well it understands: the blind sets (real language, blind patients, red team; dev and test) and the older sets; BASE=http://host:5005 TOKEN=... uses running servers
 	$(RASA) test nlu --nlu data/nlu --cross-validation --folds 5 --out results/crossval 2>&1 | scripts/quiet.sh | grep -E "Intent evaluation|F1-Score|Precision|Accuracy" | head -n 4

@@ -9,6 +9,7 @@ deploy files start), never as a side effect of importing a module.
 """
 from __future__ import annotations
 
+import contextvars
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
@@ -121,27 +122,33 @@ def fail_loud_store_in_force() -> bool:
 RECENT_USER_MESSAGES = 12
 
 
-def bounded_events(events: List[Dict[Text, Any]], keep_users: int = RECENT_USER_MESSAGES) -> List[Dict[Text, Any]]:
-    """The events from the ``keep_users``-th last user message on (all of them when fewer)."""
+def recent_start(events: List[Any], keep_users: int = RECENT_USER_MESSAGES) -> int:
+    """Index of the ``keep_users``-th last user message (0 when there are fewer)."""
+    from rasa.shared.core.events import UserUttered
+
     seen = 0
     for i in range(len(events) - 1, -1, -1):
-        if events[i].get("event") == "user":
+        if isinstance(events[i], UserUttered):
             seen += 1
             if seen == keep_users:
-                return events[i:]
-    return events
+                return i
+    return 0
 
 
 def _patch_bounded_action_payload() -> None:
     from rasa.core.actions.action import RemoteAction
 
-    original = RemoteAction._action_call_format
+    import rasa
+    from rasa.shared.core.trackers import EventVerbosity
 
     def _action_call_format(self: Any, tracker: Any, domain: Any) -> Dict[Text, Any]:
-        result = original(self, tracker, domain)
-        state = result.get("tracker") or {}
-        if isinstance(state.get("events"), list):
-            state["events"] = bounded_events(state["events"])
+        # Rasa's own format, with only the recent events serialised (not all, then cut)
+        events = list(tracker.events)
+        state = tracker.current_state(EventVerbosity.NONE)
+        state["events"] = [e.as_dict() for e in events[recent_start(events):]]
+        result = {"next_action": self._name, "sender_id": tracker.sender_id, "tracker": state, "version": rasa.__version__}
+        if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
+            result["domain"] = domain.as_dict()
         return result
 
     RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]
@@ -172,7 +179,122 @@ def _patch_event_class_cache() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
 
 
-# ---------------------------------------------------------------- 6. socket.io handlers replaced
+# ---------------------------------------------------------------- 6. rules matched on the recent states
+# RulePolicy builds a state for every action of the session before each prediction
+# (Domain.states_for_tracker_history), then compares only the last few with its rules
+# (no rule longer than the longest in data/rules; none of ours starts at the
+# conversation's start). The interview form predicts three to five times per turn, so
+# with cProfile this was the largest part of what makes turn 25 cost more than turn 3.
+# While RulePolicy predicts, only the last states it can use are built; the events are
+# still replayed in order (applied_events: Rasa collapses a form's happy path), so each
+# state is the one Rasa would build.
+_RECENT_STATES: "contextvars.ContextVar[Optional[int]]" = contextvars.ContextVar("rule_states_kept", default=None)
+RULE_STATES_MARGIN = 2
+
+
+def recent_states(domain: Any, tracker: Any, keep: int, omit_unset_slots: bool = False) -> List[Any]:
+    """The last ``keep`` states of Domain.states_for_tracker_history (no rule-only hiding)."""
+    from rasa.shared.core.events import ActionExecuted
+
+    applied = tracker.applied_events()
+    total = 1 + sum(1 for e in applied if isinstance(e, ActionExecuted))
+    skip = total - keep
+    replay = tracker.init_copy()
+    states: List[Any] = []
+    index = 0
+    for event in applied:
+        if isinstance(event, ActionExecuted):
+            if index >= skip:
+                states.append(domain._clean_state(domain.get_active_state(replay, omit_unset_slots=omit_unset_slots)))
+            index += 1
+        replay.update(event)
+    states.append(domain._clean_state(domain.get_active_state(replay, omit_unset_slots=omit_unset_slots)))
+    return states
+
+
+def _longest_rule(policy: Any) -> Optional[int]:
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH
+
+    cached = getattr(policy, "_b12_longest_rule", None)
+    if cached is None:
+        keys = list((policy.lookup or {}).get(RULES, {})) + list((policy.lookup or {}).get(RULES_FOR_LOOP_UNHAPPY_PATH, {}))
+        if not keys:
+            return None
+        cached = max(len(policy._rule_key_to_state(k)) for k in keys) + RULE_STATES_MARGIN
+        policy._b12_longest_rule = cached
+    return cached
+
+
+def _patch_rule_policy_recent_states() -> None:
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.shared.core.domain import Domain
+
+    original_states = Domain.states_for_tracker_history
+    original_predict = RulePolicy.predict_action_probabilities
+
+    def states_for_tracker_history(self: Any, tracker: Any, omit_unset_slots: bool = False,
+                                   ignore_rule_only_turns: bool = False, rule_only_data: Optional[Dict[Text, Any]] = None) -> List[Any]:
+        keep = _RECENT_STATES.get()
+        if keep is None or ignore_rule_only_turns or tracker.is_rule_tracker:
+            return original_states(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+        return recent_states(self, tracker, keep, omit_unset_slots)
+
+    def predict_action_probabilities(self: Any, tracker: Any, domain: Any, **kwargs: Any) -> Any:
+        token = _RECENT_STATES.set(_longest_rule(self))
+        try:
+            return original_predict(self, tracker, domain, **kwargs)
+        finally:
+            _RECENT_STATES.reset(token)
+
+    Domain.states_for_tracker_history = states_for_tracker_history  # type: ignore[method-assign]
+    RulePolicy.predict_action_probabilities = predict_action_probabilities  # type: ignore[method-assign]
+
+
+# ---------------------------------------------------------------- 7. the form's temporary tracker copied, not rebuilt
+# FormAction._temporary_tracker rebuilds a tracker by replaying every event of the
+# session (DialogueStateTracker.from_events) two or three times per turn, to add a few
+# events for the validation call and the question. The same tracker is the current one
+# copied (slots, latest message and action, active loop...) plus those few events.
+# Not used after a Restarted event (Rasa then replays only what follows it).
+def copied_tracker(current: Any, extra: List[Any]) -> Any:
+    import copy
+
+    from rasa.shared.core.events import Restarted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    tracker = DialogueStateTracker(current.sender_id, current.slots.values(), current._max_event_history,
+                                   sender_source=current.sender_source, is_rule_tracker=current.is_rule_tracker)
+    tracker.slots = {name: copy.copy(slot) for name, slot in current.slots.items()}
+    tracker.events.extend(current.events)
+    tracker._paused = current._paused
+    tracker.followup_action = current.followup_action
+    tracker.latest_action = dict(current.latest_action) if current.latest_action is not None else None
+    tracker.latest_message = current.latest_message
+    tracker.latest_bot_utterance = current.latest_bot_utterance
+    tracker.active_loop = copy.copy(current.active_loop)
+    tracker.model_id = current.model_id
+    tracker.assistant_id = current.assistant_id
+    for event in extra:
+        tracker.update(event)
+    return tracker
+
+
+def _patch_form_temporary_tracker() -> None:
+    from rasa.core.actions.forms import REQUESTED_SLOT, FormAction
+    from rasa.shared.core.events import ActionExecuted, Restarted, SlotSet
+
+    original = FormAction._temporary_tracker
+
+    def _temporary_tracker(self: Any, current_tracker: Any, additional_events: List[Any], domain: Any) -> Any:
+        if any(isinstance(e, Restarted) for e in current_tracker.events):
+            return original(self, current_tracker, additional_events, domain)
+        extra = [SlotSet(REQUESTED_SLOT, self.get_slot_to_fill(current_tracker)), ActionExecuted(self.name())] + list(additional_events)
+        return copied_tracker(current_tracker, extra)
+
+    FormAction._temporary_tracker = _temporary_tracker  # type: ignore[method-assign]
+
+
+# ---------------------------------------------------------------- 8. socket.io handlers replaced
 def swap_socketio_handlers(
     sio: Any,
     namespace: Optional[str],
@@ -210,8 +332,14 @@ PATCHES: List[Patch] = [
     Patch("event_class_cache",
           "Event.resolve_by_type walks every Event subclass for each stored event, and Rasa rebuilds the whole session's tracker every turn: late turns cost more (cProfile)",
           _patch_event_class_cache),
+    Patch("rule_policy_recent_states",
+          "RulePolicy builds a state for every action of the session before each of the form's 3-5 predictions per turn, and uses only the last few: the largest growth of a late turn's cost (cProfile)",
+          _patch_rule_policy_recent_states),
+    Patch("form_temporary_tracker",
+          "FormAction rebuilds the whole session's tracker from its events two or three times per turn to add a few events: late turns cost more (cProfile)",
+          _patch_form_temporary_tracker),
 ]
-# The sixth, swap_socketio_handlers, is called by channels/resilient.py when Rasa builds the
+# The eighth, swap_socketio_handlers, is called by channels/resilient.py when Rasa builds the
 # socket.io blueprint, because the handlers only exist then; it checks the version itself.
 
 

@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     # --- storage (production)
     tracker_store_save_retry_seconds: float = Field(8, ge=0, description="seconds a failed tracker write keeps retrying before the turn is given up", **_accepts("a number of seconds >= 0", "faults"))
     tracker_store_connect_timeout_seconds: int = Field(3, ge=1, description="seconds to wait for a PostgreSQL connection", **_accepts("a whole number of seconds >= 1", "faults"))
+    tracker_cache_conversations: int = Field(500, ge=0, description="conversations whose tracker each Rasa process keeps in memory between turns (0: none)", **_accepts("a whole number >= 0", "performance"))
     lock_lifetime_seconds: Optional[float] = Field(None, gt=0, description="how long a conversation's lock outlives a process killed mid-turn; unset: the longest turn, `ACTION_TIMEOUT` + `TRACKER_STORE_SAVE_RETRY_SECONDS` + 5 s", **_accepts("a number of seconds > 0", "faults"))
     # --- messaging apps (default variable names; credentials.yml may name others)
     telegram_bot_token: Optional[str] = Field(None, description="Telegram bot token", **_accepts("the token from @BotFather", "messaging"))

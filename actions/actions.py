@@ -148,7 +148,7 @@ class _Reads:
         events += [SlotSet(k, v) for k, v in public_slots(state).items() if tracker.get_slot(k) != v]
         if outbox is not None or tracker.get_slot("outbox") is not None:
             events.append(SlotSet("outbox", outbox))
-        if question is not None:
+        if question is not None and tracker.get_slot("voice") != _voice(state, question.resume):
             events.append(SlotSet("voice", _voice(state, question.resume)))
         return events + self._what_next(tracker, state, events, outbox)
 
@@ -162,7 +162,8 @@ class _Reads:
             nxt = "ask"
         else:
             nxt = "none"
-        return [SlotSet("next", nxt)]
+        # only a change is written: every event is stored and replayed on later turns
+        return [] if tracker.get_slot("next") == nxt else [SlotSet("next", nxt)]
 
 
 class TriageTurn(Action, _Reads):
@@ -225,11 +226,11 @@ class ValidateInterviewForm(Action, _Reads):
         if events is None:  # the apology was sent: the same question stays open
             return [SlotSet("next", "ask"), SlotSet(REQUESTED, asked_before)] if asked_before else [SlotSet(REQUESTED, None)]
         state = State.from_dict(next((e["value"] for e in events if e.get("name") == STATE_SLOT), raw))
-        nxt = next(e["value"] for e in events if e.get("name") == "next")
+        nxt = next((e["value"] for e in events if e.get("name") == "next"), tracker.get_slot("next"))
         requested = slot_name(state.pending) if nxt == "ask" and state.pending else None
         if asked_before and asked_before != requested and fresh:
             events.append(SlotSet(asked_before, "answered"))  # its free text is not kept: the engine read it
-        if requested:
+        if requested and tracker.get_slot(requested) is not None:
             events.append(SlotSet(requested, None))  # open: the person's text lands here next
         events.append(SlotSet(REQUESTED, requested))
         return events

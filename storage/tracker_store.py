@@ -10,6 +10,16 @@ PostgreSQL (production, several Rasa processes): the pool checks a connection
 before using it (``pool_pre_ping``), so a restarted server costs no failed
 turn, and connecting gives up after a few seconds instead of hanging.
 
+Turn cost, any dialect: Rasa reads the whole session's events from the store at the
+start of every turn and rebuilds the tracker from them, so a late turn cost more than
+an early one. Each process keeps the trackers it saved (a bounded LRU,
+``TRACKER_CACHE_CONVERSATIONS``) and uses one again only if the store still holds
+exactly what it saved (same number of events and same last event id for that
+conversation, one small query) and nothing changed it in memory since; otherwise it
+reads the store as before. Another process (or an erasure) changing a conversation
+changes that count or id. Turns of one conversation never overlap (Rasa's lock store,
+Redis across processes).
+
 Outages, any dialect: Rasa wraps every tracker store in a
 ``FailSafeTrackerStore`` that hides errors. A failed read returns "no
 conversation" and the message is answered as the start of a new conversation;
@@ -26,10 +36,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any, Optional
+from collections import OrderedDict
+from typing import Any, Optional, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
+from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import event, exc
 
@@ -64,6 +76,52 @@ class TunedSQLTrackerStore(SQLTrackerStore):
             self.engine = sa.create_engine(url, **_postgresql_engine_options())
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
+        # sender id -> (events stored, last event id, number of events in the tracker, tracker)
+        self._cache: "OrderedDict[str, Tuple[int, int, int, DialogueStateTracker]]" = OrderedDict()
+        self._cache_size = settings.get().tracker_cache_conversations
+
+    def _stored(self, sender_id: str) -> Tuple[int, Optional[int]]:
+        """How many events the store holds for ``sender_id``, and the last one's id."""
+        with self.session_scope() as session:
+            count, last = session.query(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id)).filter(
+                self.SQLEvent.sender_id == sender_id).one()
+        return int(count or 0), last
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        """The latest session's tracker: the one this process saved, if the store still holds exactly that."""
+        if self._cache_size <= 0:
+            return await super().retrieve(sender_id)
+        try:
+            count, last = self._stored(sender_id)
+        except _UNAVAILABLE as e:
+            raise StoreUnavailable(f"could not read a conversation: {type(e).__name__}") from e
+        hit = self._cache.get(sender_id)
+        if hit is not None and hit[0] == count and hit[1] == last and len(hit[3].events) == hit[2]:
+            self._cache.move_to_end(sender_id)
+            return hit[3]
+        self._cache.pop(sender_id, None)
+        return await super().retrieve(sender_id)
+
+    def _remember(self, tracker: DialogueStateTracker) -> None:
+        sender_id = tracker.sender_id
+        self._cache.pop(sender_id, None)
+        # a tracker holding more than its latest session is not what a read would return
+        if sum(isinstance(e, SessionStarted) for e in tracker.events) > 1:
+            return
+        try:
+            count, last = self._stored(sender_id)
+            # only a tracker holding exactly the events a read would return (Rasa's own
+            # count of the latest session's events, the one its next save appends after)
+            with self.session_scope() as session:
+                in_session = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
+        except _UNAVAILABLE:
+            return
+        if in_session != len(tracker.events):
+            return
+        self._cache[sender_id] = (count, last, len(tracker.events), tracker)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         try:
             return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
@@ -71,11 +129,14 @@ class TunedSQLTrackerStore(SQLTrackerStore):
             raise StoreUnavailable(f"could not read a conversation: {type(e).__name__}") from e
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        self._cache.pop(tracker.sender_id, None)
         deadline = time.monotonic() + SAVE_RETRY_SECONDS
         delay = 0.25
         while True:
             try:
                 await super().save(tracker)
+                if self._cache_size > 0:
+                    self._remember(tracker)
                 return
             except _UNAVAILABLE as e:
                 if time.monotonic() + delay > deadline:

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_patch_says_why_it_exists():
-    assert [p.name for p in rasa_patches.PATCHES] == ["action_validation", "action_endpoint", "fail_loud_tracker_store", "bounded_action_payload", "event_class_cache"]
+    assert [p.name for p in rasa_patches.PATCHES] == ["action_validation", "action_endpoint", "fail_loud_tracker_store", "bounded_action_payload", "event_class_cache", "rule_policy_recent_states", "form_temporary_tracker"]
     assert all(len(p.why) > 30 for p in rasa_patches.PATCHES)
 
 
@@ -29,7 +29,7 @@ def test_applying_puts_each_patch_in_force():
     assert RemoteAction._validate_action_result is rasa_patches.validate_action_result
     assert rasa_patches.fail_loud_store_in_force()
     assert rasa.core.agent.FailSafeTrackerStore.__name__ == "FailLoudTrackerStore"
-    assert rasa_patches.apply_all() == ["action_validation", "action_endpoint", "fail_loud_tracker_store", "bounded_action_payload", "event_class_cache"]  # once
+    assert rasa_patches.apply_all() == ["action_validation", "action_endpoint", "fail_loud_tracker_store", "bounded_action_payload", "event_class_cache", "rule_policy_recent_states", "form_temporary_tracker"]  # once
 
 
 def test_no_module_patches_rasa_when_imported():
@@ -57,17 +57,60 @@ def test_the_entry_point_refuses_an_invalid_setting_before_starting_rasa():
     assert run.returncode != 0 and "ACTION_TIMEOUT='soon' is not valid" in run.stderr and "Traceback" not in run.stderr
 
 
-def test_the_action_server_receives_only_the_recent_events():
-    from rasa_patches import bounded_events
+def _long_tracker(messages=40):
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+    from rasa.shared.core.slots import AnySlot
+    from rasa.shared.core.trackers import DialogueStateTracker
 
-    events = []
-    for n in range(40):
-        events += [{"event": "user", "text": str(n)}, {"event": "action", "name": "x"}, {"event": "slot", "name": "s"}]
-    kept = bounded_events(events, keep_users=12)
+    events = [ActionExecuted("action_listen")]
+    for n in range(messages):
+        events += [UserUttered(str(n), {"name": "inform", "confidence": 1.0}), ActionExecuted("action_triage_turn"),
+                   BotUttered(f"reply {n}"), SlotSet("interview", {"n": n}), ActionExecuted("action_listen")]
+    return DialogueStateTracker.from_events("x", events, slots=[AnySlot("interview", mappings=[{}])])
+
+
+def test_the_action_server_receives_only_the_recent_events():
+    import rasa_patches
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import EventVerbosity
+
+    rasa_patches.apply_all()
+    tracker = _long_tracker()
+    payload = RemoteAction("action_triage_turn", None)._action_call_format(tracker, Domain.empty())
+    kept = payload["tracker"]["events"]
     assert [e["text"] for e in kept if e["event"] == "user"] == [str(n) for n in range(28, 40)]
-    assert kept[-1] == events[-1] and len(kept) == 36
-    short = events[:9]
-    assert bounded_events(short, keep_users=12) == short  # fewer messages: all of them
+    assert kept[-1] == tracker.events[-1].as_dict() and len(kept) == 12 * 5
+    # everything else is what Rasa sends
+    full = tracker.current_state(EventVerbosity.ALL)
+    assert {k: v for k, v in payload["tracker"].items() if k != "events"} == {k: v for k, v in full.items() if k != "events"}
+    short = _long_tracker(5)
+    assert len(RemoteAction("a", None)._action_call_format(short, Domain.empty())["tracker"]["events"]) == len(short.events)
+
+
+def test_rules_see_the_same_recent_states_as_from_the_whole_history():
+    from rasa_patches import recent_states
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    events = [ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet", "confidence": 1.0}),
+              ActionExecuted("action_triage_turn"), SlotSet("next", "ask"), ActionExecuted("interview_form"),
+              ActiveLoop("interview_form"), SlotSet("requested_slot", "q_rf_screen"), ActionExecuted("action_listen")]
+    for n in range(30):  # answers in the form (Rasa collapses its happy path), side questions coming back to it
+        intent = "ask_question" if n % 4 == 3 else "deny"
+        events += [UserUttered(str(n), {"name": intent, "confidence": 1.0})]
+        if intent == "ask_question":
+            events += [ActionExecuted("action_answer_question"), SlotSet("next", "ask")]
+        events += [ActionExecuted("interview_form"), SlotSet("requested_slot", f"q_{n}"), SlotSet("next", "ask"),
+                   ActionExecuted("action_listen")]
+    events += [UserUttered("chest pain", {"name": "inform", "confidence": 1.0}), ActionExecuted("interview_form"),
+               ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("next", "emergency")]
+    tracker = DialogueStateTracker.from_events("x", events, slots=domain.slots)
+    whole = domain.states_for_tracker_history(tracker)
+    for keep in (1, 3, 8, len(whole)):
+        assert recent_states(domain, tracker, keep) == whole[-keep:]
 
 
 def test_event_classes_are_looked_up_once_and_unknown_names_still_fail():
@@ -78,3 +121,37 @@ def test_event_classes_are_looked_up_once_and_unknown_names_still_fail():
     assert rasa_patches._EVENT_CLASSES["user"] is UserUttered
     with pytest.raises(ValueError):
         Event.resolve_by_type("no_such_event")
+
+
+def test_the_forms_temporary_tracker_is_the_one_rasa_would_rebuild():
+    import rasa_patches
+    from rasa.core.actions.forms import FormAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import (
+        ActionExecuted, ActiveLoop, BotUttered, Restarted, SessionStarted, SlotSet, UserUttered,
+    )
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    events = [ActionExecuted("action_session_start"), SessionStarted(), SlotSet("symptoms", ["SX_FATIGUE"]),
+              ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet", "confidence": 1.0}),
+              ActionExecuted("action_triage_turn"), BotUttered("hello"), SlotSet("next", "ask"), ActionExecuted("interview_form"),
+              ActiveLoop("interview_form"), SlotSet("requested_slot", "q_rf_screen"), ActionExecuted("action_listen"),
+              UserUttered("no", {"name": "deny", "confidence": 1.0}), SlotSet("q_rf_screen", "no")]
+    extra = [SlotSet("interview", {"pending": "AGE"}), BotUttered("noted")]
+    form = FormAction("interview_form", None)
+    for history in (events, events + [Restarted()] + events[3:]):
+        current = DialogueStateTracker.from_events("x", history, slots=domain.slots)
+        rasa_patches.apply_all()
+        fast = FormAction._temporary_tracker(form, current, extra, domain)
+        slow = DialogueStateTracker.from_events(
+            "x", current.events_after_latest_restart() + [SlotSet("requested_slot", "q_rf_screen"), ActionExecuted("interview_form")] + extra,
+            slots=domain.slots)
+        def state(t):  # the two added events are made at different moments: their timestamps differ
+            st = t.current_state(EventVerbosity.AFTER_RESTART)
+            st["events"] = [{k: v for k, v in e.items() if k != "timestamp"} for e in st["events"]]
+            return {k: v for k, v in st.items() if k != "latest_event_time"}
+
+        assert state(fast) == state(slow)
+        assert fast.past_states(domain) == slow.past_states(domain)
+        assert current.get_slot("interview") is None and len(current.events) == len(history)  # the current one untouched

@@ -379,9 +379,17 @@ def test_a_denial_of_the_physical_options_points_at_the_other_one(answer):
     "i wrote some letters last night",
     "been stockpiling my pills",
     "i've started giving my things away",
+    "i keep thinking of ending it and i know how i'd do it",
+    "i've worked out when and how",
 ])
 def test_means_ready_or_goodbyes_are_a_plan(reader, message):
     assert reader.read(message).status_of("QL_SELF_HARM_ACTED") == P
+
+
+@pytest.mark.parametrize("message", ["i know how to do it, the physio showed me", "do you know how i would do it at home?"])
+def test_knowing_how_to_do_something_is_no_plan_without_thoughts_of_self_harm(reader, message):
+    found = reader.read(message)
+    assert found.status_of("RF_SUICIDAL") != P
 
 
 @pytest.mark.parametrize("answer", ["no well", "no actually i'm fine thanks", "no, but my feet tingle", "nope none"])
