@@ -194,8 +194,11 @@ RULE_STATES_MARGIN = 2
 
 def recent_states(domain: Any, tracker: Any, keep: int, omit_unset_slots: bool = False) -> List[Any]:
     """The last ``keep`` states of Domain.states_for_tracker_history (no rule-only hiding)."""
-    from rasa.shared.core.events import ActionExecuted
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet
 
+    # a state reads the previous action, the user's message, the active loop and the
+    # slots that influence the conversation: a bot message or another slot changes none
+    quiet = {name for name, slot in tracker.slots.items() if not slot.influence_conversation}
     applied = tracker.applied_events()
     total = 1 + sum(1 for e in applied if isinstance(e, ActionExecuted))
     skip = total - keep
@@ -207,6 +210,8 @@ def recent_states(domain: Any, tracker: Any, keep: int, omit_unset_slots: bool =
             if index >= skip:
                 states.append(domain._clean_state(domain.get_active_state(replay, omit_unset_slots=omit_unset_slots)))
             index += 1
+        elif isinstance(event, BotUttered) or (isinstance(event, SlotSet) and event.key in quiet):
+            continue
         replay.update(event)
     states.append(domain._clean_state(domain.get_active_state(replay, omit_unset_slots=omit_unset_slots)))
     return states

@@ -91,7 +91,7 @@ def test_the_action_server_receives_only_the_recent_events():
 def test_rules_see_the_same_recent_states_as_from_the_whole_history():
     from rasa_patches import recent_states
     from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
     domain = Domain.load(str(ROOT / "domain.yml"))
@@ -103,7 +103,8 @@ def test_rules_see_the_same_recent_states_as_from_the_whole_history():
         events += [UserUttered(str(n), {"name": intent, "confidence": 1.0})]
         if intent == "ask_question":
             events += [ActionExecuted("action_answer_question"), SlotSet("next", "ask")]
-        events += [ActionExecuted("interview_form"), SlotSet("requested_slot", f"q_{n}"), SlotSet("next", "ask"),
+        events += [ActionExecuted("interview_form"), SlotSet("interview", {"n": n}), SlotSet("symptoms", ["SX_FATIGUE"]),
+                   BotUttered(f"question {n}"), SlotSet("requested_slot", f"q_{n}"), SlotSet("next", "ask"),
                    ActionExecuted("action_listen")]
     events += [UserUttered("chest pain", {"name": "inform", "confidence": 1.0}), ActionExecuted("interview_form"),
                ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("next", "emergency")]
