@@ -16,6 +16,7 @@ from engine.facts import UNKNOWN, Facts, Status
 from engine.guidance import SCREEN_UNNAMED, Reply, fill, result_replies
 from knowledge import Kind, load_knowledge
 from reader.answers import leads_with_no, read_answer, read_choice
+from reader.quantities import age_answer
 from engine.locale import contacts
 from engine.questions import BY_ID, AskedView, Question, next_question, optional_questions
 from engine.rules import DECISION_TABLE, Decision, decide, red_flag_decision
@@ -137,7 +138,10 @@ THANKS = "You're welcome."
 GOODBYE = "Take care. If anything gets worse, contact {gp}, or call {emergency_number} in an emergency."
 RESTARTED = "Okay, let's start again. I've cleared your previous answers."
 DONE_PROMPT = "Is there anything else? You can ask me about B12 (foods, tests, treatments...) or say 'start over' for a new check."
-AFTER_RED_FLAG = "Please follow the advice above first. If you want, you can still ask me questions, or say 'start over'."
+AFTER_RED_FLAG = (
+    "Please follow the advice above first: if it is an emergency, call {emergency_number} now. "
+    "If you want, you can still ask me questions, or say 'start over'."
+)
 UPDATED = "Thanks, I've updated your answers. Here is the updated suggestion."
 NO_TOPIC = (
     "I can answer questions about what B12 does, foods with B12, symptoms and causes of low B12, tests, treatments "
@@ -170,7 +174,29 @@ def _fmt(text: str, locale: Optional[str]) -> str:
     return fill(text, contacts(locale))
 
 
+# Said by the person, answered, never recorded as a clinical fact.
+STOP_MEDICINE = "QL_STOP_MEDICINE"
+NOT_FACTS = {STOP_MEDICINE}
+STOP_MEDICINE_NOTE = (
+    "About stopping or skipping a medicine or treatment: please don't stop, skip or change anything you were "
+    "prescribed on your own, even if you feel well. Talk to whoever prescribes it first (your GP, nurse or "
+    "pharmacist): they can tell you what is safe for you, and some treatments need to carry on for life."
+)
+
+
 def step(state: State, turn: Turn) -> Outcome:
+    """One message: what it says recorded, red flags checked, the reply and what comes next."""
+    outcome = _step(state, turn)
+    mentions_stopping = any(e.get("entity") == "qualifier" and e.get("value") == STOP_MEDICINE for e in turn.entities)
+    emergency = outcome.decision is not None and outcome.decision.row.id in ("D1", "D2")
+    if mentions_stopping and not emergency:
+        # whatever else the message did: the note goes before the next question or the result
+        at = next((i for i, r in enumerate(outcome.replies) if r.role in ("question", "result")), len(outcome.replies))
+        outcome.replies.insert(at, Reply(STOP_MEDICINE_NOTE))
+    return outcome
+
+
+def _step(state: State, turn: Turn) -> Outcome:
     replies: List[Reply] = []
     facts = state.facts
     intent = turn.intent or "nlu_fallback"
@@ -338,6 +364,8 @@ def _record_entities(facts: Facts, turn: Turn, pending: Optional[str] = None) ->
     for e in turn.entities:
         name, value = e.get("entity"), e.get("value")
         if name in CODE_ENTITIES and isinstance(value, str) and value in kb.concepts:
+            if value in NOT_FACTS:
+                continue
             status = {"absent": Status.ABSENT, "unsure": Status.UNSURE}.get(e.get("role") or "", Status.PRESENT)
             if status == Status.UNSURE and facts.has(value):
                 # said again with a hedge ("my toes go numb, does that count?"): a doubt about
@@ -490,9 +518,9 @@ def _apply_answer(state: State, turn: Turn) -> bool:
         if facts.age is not None or facts.age_band is not None:
             state.asked.append(q.id)
             return True
-        number = re.fullmatch(r"\s*(\d{1,3})\s*", turn.text or "")
-        if number and 0 < int(number.group(1)) <= 120:
-            facts.set_age(int(number.group(1)))
+        age = age_answer(turn.text or "")  # the age question's answer: its first number, in digits or words
+        if age is not None:
+            facts.set_age(age)
             state.asked.append(q.id)
             return True
         if intent in ("dont_know", "deny"):
@@ -560,7 +588,8 @@ def _after_side_reply(state: State, replies: List[Reply], changed: bool, answere
 def _after_result(state: State, replies: List[Reply], changed: bool) -> Outcome:
     """A message after the result: keep pointing to red-flag advice, or update the result."""
     if state.red_flags_advised:
-        replies.append(Reply(AFTER_RED_FLAG))
+        # every message after the warning-sign advice repeats the number: it may be the one read
+        replies.append(Reply(_fmt(AFTER_RED_FLAG, state.locale)))
         return Outcome(state, replies)
     if changed:
         replies.append(Reply(UPDATED))
@@ -703,7 +732,7 @@ def _continue(state: State, replies: List[Reply], force_result: bool = False, re
 def all_static_texts() -> List[str]:
     return [
         INTRO, INTRO_SHORT, NOT_UNDERSTOOD, EMPTY_MESSAGE, NO_WORDS, MARKUP_ONLY, FOREIGN, OUT_OF_SCOPE, BOT, HELP, THANKS, GOODBYE,
-        RESTARTED, DONE_PROMPT, AFTER_RED_FLAG, UPDATED, NO_TOPIC, WHY_GENERIC, UNDERSTOOD_NONE, MOVE_ON, SCREEN_GIVE_UP, MORE_OFFER,
+        RESTARTED, DONE_PROMPT, AFTER_RED_FLAG, STOP_MEDICINE_NOTE, UPDATED, NO_TOPIC, WHY_GENERIC, UNDERSTOOD_NONE, MOVE_ON, SCREEN_GIVE_UP, MORE_OFFER,
         MORE_DECLINED, MORE_DONE, RESTART_CONFIRM, STOP_CONFIRM, STOPPED_EARLY, CARRY_ON,
     ]
 

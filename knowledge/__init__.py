@@ -115,6 +115,7 @@ class Knowledge:
     implies: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     diagnosis_names: Tuple[str, ...] = ()
     conditional_counts: Tuple[str, ...] = ()
+    asked_counts: Tuple[str, ...] = ()  # codes that count even inside a question ("can i just skip my jab?")
     answers: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     happening_now: Tuple[str, ...] = ()
     chronic_reads_as: Mapping[str, str] = field(default_factory=dict)
@@ -261,6 +262,7 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         implies=implies,
         diagnosis_names=_tuple_of_str(raw.get("diagnosis_names")),
         conditional_counts=_tuple_of_str(raw.get("conditional_counts")),
+        asked_counts=_tuple_of_str(raw.get("asked_counts")),
         answers={str(k): _tuple_of_str(v) for k, v in (raw.get("answers") or {}).items()},
         happening_now=_tuple_of_str(raw.get("happening_now")),
         chronic_reads_as={str(k): str(v) for k, v in (raw.get("chronic_reads_as") or {}).items()},

@@ -137,7 +137,7 @@ class Reader:
         progression = "rapid" if _worse_by_the_day(mods, doc) else _first(mods, doc, "progression", ("rapid", "stable", "slow"))
         chronic = duration in ("months", "years") and onset != "sudden" and progression != "rapid"
         for m, ctx in zip(matches, contexts):
-            if sentence_of[m.start] in generic:
+            if sentence_of[m.start] in generic and m.code not in self.knowledge.asked_counts:
                 continue
             kind = self.knowledge.concept(m.code).kind
             if kind == Kind.RED_FLAG and past[sentence_of[m.start]] and not ctx.historical:

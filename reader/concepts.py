@@ -32,7 +32,7 @@ from reader.normalise import normalise
 NUMBER = "_num_"  # a pattern word matching any number ("b12 was _num_")
 
 # Clause ends: what a combo may not span
-CLAUSE_BREAKS = {".", "!", "?", ";", "\n", "but", "however", "although", "though", "except", "yet", "whereas", "apart", "otherwise", "because", "cos", "coz", "since", "which"}
+CLAUSE_BREAKS = {".", "!", "?", ";", "\n", "...", "…", "but", "however", "although", "though", "except", "yet", "whereas", "apart", "otherwise", "because", "cos", "coz", "since", "which"}
 SUBJECT_WORDS = {"i", "my", "me", "he", "she", "his", "her", "we", "our", "they", "their", "mom", "dad"}
 
 

@@ -53,6 +53,22 @@ def _digits_for_number_words(text: str) -> str:
     return _WORD_NUMBER_RE.sub(value, text)
 
 
+_ANY_NUMBER_RE = re.compile(r"(?<![\d.,])(\d{1,3})(?!\d)(?![.,]\d)" + _NOT_AGE_UNITS)
+
+
+def age_answer(text: str) -> Optional[int]:
+    """The age in an answer to "how old are you?": the age a statement gives, else the
+    first number not counting something else ("sixty-eight last birthday", "72 in june",
+    "she's 81"; not "3 weeks", "70kg")."""
+    age = age_of(text)
+    if age is not None:
+        return age
+    m = _ANY_NUMBER_RE.search(_digits_for_number_words(text.lower()))
+    if m and 1 <= int(m.group(1)) <= 110:
+        return int(m.group(1))
+    return None
+
+
 def age_of(text: str) -> Optional[int]:
     text = _digits_for_number_words(text)
     for rx in _AGE_RES:

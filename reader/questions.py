@@ -116,7 +116,7 @@ class QuestionReader:
             # a question about something in general names a cause, sign or link ("can b12
             # cause cramps?", "what are the warning signs of a stroke?"); "half blind in one
             # eye all of a sudden, what to do?" asks for help with what is happening
-            if not any(t.text.startswith(GENERAL_TOPICS) for t in tokens[lo:hi]):
+            if not any(t.text.startswith(GENERAL_TOPICS) for t in tokens[lo:hi]) and not _asks_about_it(tokens, lo, hi):
                 continue
             generic.add(si)
         return generic
@@ -153,6 +153,20 @@ class QuestionReader:
         return first in QUESTION_STARTS and second not in {"not", "n't", "no"}
 
 
+
+
+_IT = {"it", "this", "that", "they", "these"}
+
+
+def _asks_about_it(tokens, lo: int, hi: int) -> bool:
+    """The question's subject is the condition, not the person: "how fast does it spread?",
+    "will it get worse quickly?", "can this cause a stroke?"."""
+    # "is it my heart?", "could this be a stroke?" ask whether the person has it: diagnosis frames
+    return any(
+        tokens[k].text in _AUXILIARIES - {"is", "are", "was", "were"} and tokens[k + 1].text in _IT
+        and (k + 2 >= hi or tokens[k + 2].text != "be")
+        for k in range(lo, hi - 1)
+    )
 
 
 def asked_whether(start: int, tokens, frame_ends: List[int]) -> bool:

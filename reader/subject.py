@@ -5,6 +5,7 @@ tingling") leaves the writer the subject: reader/context.py marks that
 finding as another person's."""
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from knowledge import Knowledge
@@ -13,6 +14,9 @@ from reader.concepts import PatternSet
 THIRD_PERSON = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
 _OWN_EXPERIENCE = ("have", "get", "feel", "suffer", "keep", "got", "have got", "have been", "am having", "am getting", "am feeling", "also have", "also get", "too have")
 _VERBS = ("is", "has", "keeps", "gets", "feels", "says", "suffers", "complains", "was", "had", "does", "can", "seems", "been", "cannot")
+
+
+_OWN_WITH_ADVERB = re.compile(r" i (?:just|also|only|still|now|really|often|sometimes|always|mostly|too|myself) (?:" + "|".join(_OWN_EXPERIENCE) + r") ")
 
 
 class SubjectReader:
@@ -32,7 +36,8 @@ class SubjectReader:
                     # "my mum (82) has numb feet, i'm worried" is about her; "my husband has
                     # pernicious anaemia and i have tingling" is about the writer
                     text = " " + " ".join(x.lower_ for x in doc) + " "
-                    own = any(f" i {v} " in text for v in _OWN_EXPERIENCE)
+                    # "i get", and with one word between: "i just get", "i also have"
+                    own = any(f" i {v} " in text for v in _OWN_EXPERIENCE) or bool(_OWN_WITH_ADVERB.search(text))
                     if not own:
                         return "other"
         if doc[0].lower_ in {"she", "he"}:

@@ -647,3 +647,34 @@ def test_suicidal_thoughts_with_the_means_put_by_are_an_emergency():
     assert c.pending == "RF_WHICH"
     c.say("the thoughts one. i've been putting my sertraline aside for weeks, there's enough now")
     assert c.slots["triage_level"] == "emergency"
+
+
+@pytest.mark.parametrize("message", [
+    "i've been on pregabalin 2 years, i've decided to come off it cold turkey from tomorrow",
+    "can i just skip the next b12 injection? i feel fine",
+])
+def test_stopping_a_medicine_gets_the_prescriber_note_and_is_no_fact(message):
+    c = Chat().say(message)
+    assert "Talk to whoever prescribes it" in c.texts
+    assert "QL_STOP_MEDICINE" not in c.state.facts.status
+    roles = [r.role for r in c.replies]
+    note = next(i for i, r in enumerate(c.replies) if r.text and "whoever prescribes" in r.text)
+    assert all(role is None for role in roles[:note])  # before the question or the result
+
+
+def test_the_prescriber_note_never_comes_before_emergency_advice():
+    c = Chat().say("crushing chest pain, should i stop my metformin?")
+    assert c.slots["triage_level"] == "emergency" and "whoever prescribes" not in c.texts
+
+
+@pytest.mark.parametrize("locale, number", [(None, "999"), ("us", "911"), ("eu", "112")])
+def test_every_message_after_warning_sign_advice_repeats_the_number(locale, number):
+    c = Chat(locale=locale).say("I have crushing chest pain")
+    c.say("yes it's like pressure, right now")
+    assert number in c.texts
+
+
+def test_an_age_answer_in_words_is_the_age():
+    c = Chat().say("i'm tired all the time").until("AGE")
+    c.say("sixty-eight last birthday")
+    assert c.state.facts.age == 68 and c.pending != "AGE"

@@ -415,3 +415,76 @@ def test_a_daily_rate_or_a_worsening_alone_is_not_rapid(reader, message):
 @pytest.mark.parametrize("who", ["myself", "himself", "herself", "themselves"])
 def test_soiling_oneself_is_loss_of_bladder_or_bowel_control(reader, verb, who):
     assert reader.read(f"{verb} {who} today without knowing").status_of("RF_BLADDER_BOWEL") == P
+
+
+# ------------------------------------------------------------------ session 2026-12-06 night: classes from dev
+@pytest.mark.parametrize("message", [
+    "no i don't think so... well he had 2 accidents today, messed himself",
+    "no… he lost control of his bladder this morning",
+])
+def test_an_ellipsis_ends_a_negations_scope(reader, message):
+    assert reader.read(message).status_of("RF_BLADDER_BOWEL") in (P, Status.UNSURE)
+
+
+def test_an_ellipsis_ends_a_clause_so_no_composition_crosses_it(reader):
+    found = reader.read("no chest pain... my feet tingle")
+    assert found.status_of("SX_HEEL_FOOT_PAIN") is None and found.status_of("SX_PARAESTHESIA") == P
+
+
+@pytest.mark.parametrize("verb", ["coughed and spluttered on", "chokes on", "keeps choking on", "gagged on"])
+@pytest.mark.parametrize("what", ["his tea", "drinks", "her food", "water"])
+def test_swallowing_told_as_what_happens_is_swallowing_trouble(reader, verb, what):
+    assert reader.read(f"his legs are weaker every day and he {verb} {what}").status_of("QL_SEVERE_WEAKNESS") == P
+
+
+@pytest.mark.parametrize("verb", ["stop", "come off", "skip", "quit", "ditch"])
+@pytest.mark.parametrize("what", ["my metformin", "the injections", "my tablets", "the b12 jabs", "my pregabalin"])
+def test_stopping_a_medicine_is_noticed_in_any_wording(reader, verb, what):
+    assert reader.read(f"i think i'll {verb} {what} next week").status_of("QL_STOP_MEDICINE") is not None
+
+
+@pytest.mark.parametrize("message", ["i hate needles", "scared of needles so i'd rather have tablets"])
+def test_a_needle_without_a_body_site_is_not_a_sensation(reader, message):
+    assert reader.read(message).status_of("SX_PARAESTHESIA") is None
+
+
+@pytest.mark.parametrize("message", ["needles in my toes at night", "feels like needles in my feet"])
+def test_needles_in_a_body_site_are_pins_and_needles(reader, message):
+    assert reader.read(message).status_of("SX_PARAESTHESIA") == P
+
+
+@pytest.mark.parametrize("message", ["how fast does it spread?", "will it get worse quickly?", "can this cause a stroke?"])
+def test_a_question_about_the_condition_itself_reports_nothing(reader, message):
+    assert reader.read(message).findings == []
+
+
+def test_a_question_about_the_persons_own_symptom_still_reports_it(reader):
+    assert reader.read("does it spread up my legs like this? they are weaker every day").findings
+
+
+@pytest.mark.parametrize("adverb", ["just", "also", "only", "still"])
+def test_a_relatives_condition_leaves_the_writer_the_subject_when_they_tell_their_own(reader, adverb):
+    found = reader.read(f"my mum's diabetic and has an ulcer on her foot. me, i {adverb} get cramps at night")
+    assert found.subject is None and found.status_of("SX_CRAMPS") == P and found.status_of("MOD_DIABETES") is None
+    assert found.status_of("RF_DIABETIC_FOOT") != P
+
+
+@pytest.mark.parametrize("cue", ["google says", "i read that", "apparently", "i heard that"])
+def test_what_someone_else_says_about_a_condition_is_not_a_fact_about_the_person(reader, cue):
+    assert reader.read(f"{cue} coeliac causes low b12").status_of("RK_GI_CONDITION") is None
+    assert reader.read(f"{cue} my numb feet could be b12").status_of("SX_PARAESTHESIA") == P
+
+
+@pytest.mark.parametrize("message", ["28 weeks pg", "12 wks preg and tired", "30 weeks pregnant"])
+def test_how_far_along_in_shorthand_is_pregnancy(reader, message):
+    assert reader.read(message).status_of("MOD_PREGNANT") == P
+
+
+@pytest.mark.parametrize("answer, age", [
+    ("sixty-eight last birthday", 68), ("72 in june", 72), ("seventy two", 72), ("she is 81", 81), ("68", 68),
+    ("3 weeks", None), ("70kg", None), ("about 4 months", None),
+])
+def test_the_age_questions_answer_is_its_first_number_in_digits_or_words(answer, age):
+    from reader.quantities import age_answer
+
+    assert age_answer(answer) == age
