@@ -469,8 +469,10 @@ def test_a_relatives_condition_leaves_the_writer_the_subject_when_they_tell_thei
     assert found.status_of("RF_DIABETIC_FOOT") != P
 
 
-@pytest.mark.parametrize("cue", ["google says", "i read that", "apparently", "i heard that"])
+@pytest.mark.parametrize("cue", ["google says", "the internet says", "they say", "people say"])
 def test_what_someone_else_says_about_a_condition_is_not_a_fact_about_the_person(reader, cue):
+    # narrow on purpose: "i had heard that b12 could mimic the symptoms i was experiencing,
+    # like pins and needles" tells the writer's own symptoms
     assert reader.read(f"{cue} coeliac causes low b12").status_of("RK_GI_CONDITION") is None
     assert reader.read(f"{cue} my numb feet could be b12").status_of("SX_PARAESTHESIA") == P
 
@@ -488,3 +490,8 @@ def test_the_age_questions_answer_is_its_first_number_in_digits_or_words(answer,
     from reader.quantities import age_answer
 
     assert age_answer(answer) == age
+
+
+def test_having_heard_about_a_condition_still_tells_ones_own_symptoms(reader):
+    found = reader.read("i had heard that a b12 deficiency could mimic the symptoms i was experiencing, like the fatigue and pins and needles")
+    assert found.status_of("SX_PARAESTHESIA") == P and found.status_of("SX_FATIGUE") == P
