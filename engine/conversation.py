@@ -247,6 +247,8 @@ def _step(state: State, turn: Turn) -> Outcome:
     # another language is not read as an answer ("no lo sé" is not a "no")
     answered = False if foreign else _apply_answer(state, turn)
 
+    _possible_red_flags(state, before)
+
     # --------------------------------------------- red flags, every message
     flagged = _red_flag_result(state)
     if flagged is not None:
@@ -320,6 +322,21 @@ def _step(state: State, turn: Turn) -> Outcome:
             replies.append(Reply(NOT_UNDERSTOOD + " " + _hint(q)))
         return _ask(state, q, replies, count=False)
     return _continue(state, replies)
+
+
+def _possible_red_flags(state: State, before: Dict[str, Any]) -> None:
+    """Findings told apart that together may be a red flag (knowledge ``possible_red_flags``):
+    when this message completes them, the red flag gets its one direct question (its CONFIRM_
+    question asks a code that is "not sure"), even over a blanket "no" to the screen given
+    before they were known; never when that question was asked already or the sign is present."""
+    facts = state.facts
+    for code, rule in load_knowledge().possible_red_flags.items():
+        together = all(facts.has(c) for c in rule["all"]) and (rule["progression"] in (None, facts.progression))
+        was = Facts.from_dict(before)
+        was_together = all(was.has(c) for c in rule["all"]) and (rule["progression"] in (None, was.progression))
+        if not together or was_together or facts.has(code) or f"CONFIRM_{code}" in state.asked:
+            continue
+        facts.set(code, Status.UNSURE)
 
 
 def _restart(state: State, replies: List[Reply]) -> Outcome:
@@ -430,7 +447,11 @@ def _apply_answer(state: State, turn: Turn) -> bool:
         return True
 
     if q.kind == "yesno":
-        intent = _leading_answer(turn.text, symptom_question=all(c.startswith("SX_") for c in q.codes), options=len(q.codes)) or intent
+        # what the message tells about the asked sign answers before its first word does:
+        # "no i don't think so... well he messed himself" to "loss of bowel control?" is not a no
+        told = {e.get("role") or "present" for e in turn.entities if e.get("entity") in CODE_ENTITIES and e.get("value") in q.codes}
+        content = "affirm" if "present" in told else "dont_know" if "unsure" in told else None
+        intent = content or _leading_answer(turn.text, symptom_question=all(c.startswith("SX_") for c in q.codes), options=len(q.codes)) or intent
         if intent in ANSWER_INTENTS:
             if intent in ("affirm", "dont_know") and q.follow_up_on_yes and not any(facts.has(c) for c in q.codes):
                 # "yes the breathing one": the yes names its option

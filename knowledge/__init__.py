@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import yaml
 
@@ -113,6 +113,8 @@ class Knowledge:
     family_history_of: Tuple[str, ...] = ()
     lasting: Tuple[str, ...] = ()
     implies: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    # red flag -> {"all": codes that must be present, "progression": value}: possible together
+    possible_red_flags: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     diagnosis_names: Tuple[str, ...] = ()
     conditional_counts: Tuple[str, ...] = ()
     asked_counts: Tuple[str, ...] = ()  # codes that count even inside a question ("can i just skip my jab?")
@@ -135,6 +137,17 @@ class Knowledge:
 
     def topic(self, topic_id: str) -> Optional[InfoTopic]:
         return next((t for t in self.topics if t.id == topic_id), None)
+
+
+def _possible_red_flags(raw: Mapping[str, Any], concepts: Mapping[str, Concept]) -> Dict[str, Dict[str, Any]]:
+    out: Dict[str, Dict[str, Any]] = {}
+    for code, rule in raw.items():
+        codes = _tuple_of_str(rule.get("all"))
+        for c in (code,) + codes:
+            if c not in concepts:
+                raise ValueError(f"possible_red_flags names unknown code {c}")
+        out[str(code)] = {"all": codes, "progression": rule.get("progression")}
+    return out
 
 
 def _tuple_of_str(values) -> Tuple[str, ...]:
@@ -260,6 +273,7 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         family_history_of=_tuple_of_str(raw.get("family_history_of")),
         lasting=_tuple_of_str(raw.get("lasting")),
         implies=implies,
+        possible_red_flags=_possible_red_flags(raw.get("possible_red_flags") or {}, concepts),
         diagnosis_names=_tuple_of_str(raw.get("diagnosis_names")),
         conditional_counts=_tuple_of_str(raw.get("conditional_counts")),
         asked_counts=_tuple_of_str(raw.get("asked_counts")),

@@ -678,3 +678,53 @@ def test_an_age_answer_in_words_is_the_age():
     c = Chat().say("i'm tired all the time").until("AGE")
     c.say("sixty-eight last birthday")
     assert c.state.facts.age == 68 and c.pending != "AGE"
+
+
+def _confirming(code):
+    from engine.facts import Status
+
+    c = Chat().say("my husband has numb feet")
+    c.state.facts.set(code, Status.UNSURE)
+    c.state.pending = f"CONFIRM_{code}"
+    return c
+
+
+def test_an_answer_that_tells_the_asked_sign_is_no_no_whatever_its_first_word():
+    c = _confirming("RF_BLADDER_BOWEL")
+    # the sign told with a doubt ("didn't even know it was happening"): unsure, and for a red flag, yes
+    c.say("no i don't think so... well he had 2 accidents today, messed himself and didn't even know it was happening. "
+          "that's never happened", intent="deny")
+    assert c.slots["triage_level"] == "emergency"
+
+
+def test_a_plain_no_to_a_yes_no_question_stays_a_no():
+    c = _confirming("RF_BLADDER_BOWEL")
+    c.say("no, he hasn't lost control of his bladder or bowels", intent="deny")
+    assert c.state.facts.status["RF_BLADDER_BOWEL"].value == "absent"
+
+
+def test_weakness_and_quick_worsening_told_apart_get_the_red_flags_direct_question():
+    # with swallowing trouble, weakness spreading quickly is an emergency (reference section 5)
+    c = Chat().say("my legs feel weak and heavy and now i'm struggling to swallow a bit")
+    c.say("no", intent="deny")  # a blanket no to the screen, before the worsening was known
+    c.until("PROGRESSION").say("worse each day, spreading up")
+    assert c.pending == "CONFIRM_RF_RAPID_WEAKNESS"
+    c.say("yes", intent="affirm")
+    assert c.slots["triage_level"] == "emergency"
+
+
+def test_the_possible_red_flag_is_asked_once():
+    c = Chat().say("my legs feel weak and heavy and now i'm struggling to swallow a bit")
+    c.say("no", intent="deny")
+    c.until("PROGRESSION").say("worse each day, spreading up")
+    c.say("no", intent="deny")
+    assert c.state.facts.status["RF_RAPID_WEAKNESS"].value == "absent" and c.pending != "CONFIRM_RF_RAPID_WEAKNESS"
+    c.say("it really is getting worse quickly")
+    assert c.pending != "CONFIRM_RF_RAPID_WEAKNESS"
+
+
+def test_weakness_getting_worse_slowly_is_no_red_flag():
+    c = Chat().say("my legs feel weak and heavy")
+    c.say("no", intent="deny")
+    c.until("PROGRESSION").say("slowly getting worse")
+    assert c.pending != "CONFIRM_RF_RAPID_WEAKNESS" and "RF_RAPID_WEAKNESS" not in c.slots["red_flags"]
