@@ -1,0 +1,231 @@
+"""The Reader: the steps of the package docstring (reader/__init__.py) run in order on one message."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Dict, List, Optional, Tuple
+
+from knowledge import Kind, Knowledge, Status, load_knowledge
+from reader.concepts import ConceptMatcher, Match, PatternSet, clause_spans
+from reader.context import Context, ContextReader
+from reader.language import OTHER_LANGUAGES, looks_foreign, stop_words
+from reader.normalise import normalise
+from reader.places import locale_of
+from reader.quantities import age_of, duration_of
+from reader.questions import DIAGNOSIS_CODES, QuestionReader, asked_whether, sentence_spans
+from reader.spelling import Speller
+from reader.subject import SubjectReader
+from reader.timing import past_sentences
+
+__all__ = ["Finding", "Reading", "Reader", "default_reader", "normalise"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    kind: Kind
+    status: Status
+    start: int
+    end: int
+    text: str
+    context: Tuple[str, ...] = ()
+
+
+@dataclass
+class Reading:
+    findings: List[Finding] = field(default_factory=list)
+    age: Optional[int] = None
+    duration: Optional[str] = None  # days | weeks | months | years
+    progression: Optional[str] = None  # rapid | slow | stable
+    onset: Optional[str] = None  # sudden | gradual
+    side: Optional[str] = None  # one | both
+    subject: Optional[str] = None  # "other" when asking for someone else
+    topics: List[str] = field(default_factory=list)
+    foreign: bool = False
+    locale: Optional[str] = None  # uk | eu | us when the person says where they are
+
+    def codes(self, status: Status = Status.PRESENT, kind: Optional[Kind] = None) -> List[str]:
+        return [f.code for f in self.findings if f.status == status and (kind is None or f.kind == kind)]
+
+    def status_of(self, code: str) -> Optional[Status]:
+        return next((f.status for f in self.findings if f.code == code), None)
+
+
+class Reader:
+    def __init__(self, knowledge: Optional[Knowledge] = None, nlp=None) -> None:
+        self.knowledge = knowledge or load_knowledge()
+        if nlp is None:
+            from reader.pipeline import load_pipeline
+
+            nlp = load_pipeline()
+        self.nlp = nlp
+        lemmas = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        self.speller = Speller(self.knowledge, lemmas)
+        # words the speller may produce that no English table holds ("metformin")
+        self.concepts = ConceptMatcher(self.knowledge, nlp, extra_words=self.speller.clinical_words)
+        self.context = ContextReader(self.knowledge, nlp)
+        self.questions = QuestionReader(nlp)
+        self.subjects = SubjectReader(self.knowledge, nlp)
+        k = self.knowledge
+        self.modifiers = PatternSet(nlp, {
+            **{f"progression:{n}": v for n, v in k.progression.items()},
+            **{f"rate:{n}": v for n, v in k.progression_rate.items()},
+            **{f"onset:{n}": v for n, v in k.onset.items()},
+            **{f"side:{n}": v for n, v in k.side.items()},
+        })
+        self.topic_patterns = PatternSet(nlp, {t.id: t.keywords for t in k.topics})
+        self._lasting = set(k.lasting)
+        self._names = {" ".join(normalise(n).split()) for n in k.diagnosis_names} | {
+            "a " + " ".join(normalise(n).split()) for n in k.diagnosis_names}
+        for lang in ("en",) + OTHER_LANGUAGES:
+            stop_words(lang)  # load now rather than on the first message
+
+    # ----------------------------------------------------------------- text
+    def doc(self, text: str):
+        """The normalised, spelling-corrected spaCy Doc of a message."""
+        norm = normalise(text)
+        words = self.nlp.make_doc(norm)
+        fixed = self.speller.fix_words([t.text for t in words])
+        if any(f != t.text for f, t in zip(fixed, words)):
+            norm = "".join(f + t.whitespace_ for f, t in zip(fixed, words))
+        return self.nlp(norm)
+
+    # ----------------------------------------------------------------- read
+    def read(self, text: str) -> Reading:
+        doc = self.doc(text)
+        out = Reading()
+        if not len(doc):
+            return out
+        out.foreign = looks_foreign(text)
+        matches = self.concepts.matches(doc)
+        contexts = self.context.read(doc, matches)
+        sentence_of, sentences = sentence_spans(doc)
+        qfound = self.questions.find(doc)
+        generic = self.questions.generic_questions(doc, sentences, qfound)
+        frames = self.questions.diagnosis_frames(doc, sentences, qfound)
+        by_code: Dict[str, Finding] = {}
+        sentence_of_code: Dict[str, int] = {}
+        family: Optional[Finding] = None
+        subject = self.subjects.subject(doc)
+        past = past_sentences(doc, sentences)
+        norm = doc.text
+        duration = duration_of(norm)
+        mods = self.modifiers.find(doc)
+        onset = _first(mods, doc, "onset", ("sudden", "gradual"))
+        progression = "rapid" if _worse_by_the_day(mods, doc) else _first(mods, doc, "progression", ("rapid", "stable", "slow"))
+        chronic = duration in ("months", "years") and onset != "sudden" and progression != "rapid"
+        for m, ctx in zip(matches, contexts):
+            if sentence_of[m.start] in generic and m.code not in self.knowledge.asked_counts:
+                continue
+            kind = self.knowledge.concept(m.code).kind
+            if kind == Kind.RED_FLAG and past[sentence_of[m.start]] and not ctx.historical:
+                # a red flag told inside a past episode ("last year ... I couldn't breathe") is
+                # history (clinical reference section 5); symptoms told so mostly go on now
+                ctx = replace(ctx, historical=True)
+            status = self._status(m, ctx, kind, subject)
+            code = m.code
+            if status == Status.PRESENT and m.possible:
+                status = Status.UNSURE  # "my chest feels funny": one direct question
+            if status == Status.PRESENT and kind == Kind.RED_FLAG and self._only_a_name(doc, m):
+                status = Status.UNSURE  # "was it a stroke?": confirmed by a direct question
+            if status == Status.PRESENT and code in self.knowledge.chronic_reads_as and chronic:
+                code = self.knowledge.chronic_reads_as[code]  # "can't walk" for years: not new
+            if status is None:
+                if ctx.other and ctx.relative and not ctx.negated and m.code in self.knowledge.family_history_of:
+                    family = self._finding(doc, m, "RK_FAMILY_HX", Status.PRESENT, ctx)
+                continue
+            if status == Status.PRESENT and (kind in (Kind.RISK_FACTOR, Kind.MODIFIER) or m.code in DIAGNOSIS_CODES) \
+                    and asked_whether(m.start, doc, frames):
+                status = Status.UNSURE
+            finding = self._finding(doc, m, code, status, ctx)
+            previous = by_code.get(code)
+            # Within one message the later statement wins ("not vegan... well, mostly vegan"),
+            # except that a hedge in the same sentence does not undo a plain statement
+            # ("i drink most nights, probably a bottle of wine").
+            if previous is not None and status == Status.UNSURE and previous.status != Status.UNSURE \
+                    and sentence_of_code[code] == sentence_of[m.start]:
+                continue
+            if previous is None or finding.start >= previous.start:
+                by_code[code] = finding
+                sentence_of_code[code] = sentence_of[m.start]
+        if family is not None and "RK_FAMILY_HX" not in by_code:
+            by_code["RK_FAMILY_HX"] = family
+        for f in list(by_code.values()):  # "i want to die" is low mood too
+            for code in self.knowledge.implies.get(f.code, ()):
+                if code not in by_code or by_code[code].status != Status.PRESENT and f.status == Status.PRESENT:
+                    by_code[code] = Finding(code, self.knowledge.concept(code).kind, f.status, f.start, f.end, f.text, f.context)
+        out.findings = sorted(by_code.values(), key=lambda f: f.start)
+        out.age = age_of(norm)
+        out.duration = duration
+        out.progression = progression
+        out.onset = onset
+        out.side = _first(mods, doc, "side", ("one", "both"))
+        out.subject = subject
+        out.topics = self._rank_topics(doc)
+        out.locale = locale_of(text)
+        return out
+
+    def _status(self, m: Match, ctx: Context, kind: Kind, subject: Optional[str]) -> Optional[Status]:
+        if m.denial:
+            return Status.ABSENT
+        if ctx.negated:
+            return Status.ABSENT
+        if ctx.other and subject != "other":
+            # another person's condition in a message about the writer ("my dad had a
+            # stroke"): not the writer's; a red flag is confirmed by a direct question
+            return Status.UNSURE if kind == Kind.RED_FLAG else None
+        if ctx.asked:
+            return Status.UNSURE if kind == Kind.RED_FLAG else None
+        if ctx.hypothetical and m.code not in self.knowledge.conditional_counts:
+            # "what if it is a stroke?": a red flag is confirmed by a direct question
+            return Status.UNSURE if kind == Kind.RED_FLAG else None
+        if ctx.historical and m.code not in self._lasting:
+            # "had a stroke in 2019": history, not a red flag now; any mention of a red
+            # flag still gets the one direct question ("is it happening now?")
+            return Status.UNSURE if kind == Kind.RED_FLAG else None
+        if ctx.uncertain:
+            # "i think i am having a heart attack": a red flag is acted on
+            return Status.PRESENT if kind == Kind.RED_FLAG else Status.UNSURE
+        return Status.PRESENT
+
+    def _only_a_name(self, doc, m: Match) -> bool:
+        """A red flag named only by its diagnosis, not said to be happening now."""
+        words = " ".join(t.lower_ for t in doc[m.start : m.end])
+        if words not in self._names:
+            return False
+        before = " ".join(t.lower_ for t in doc[max(0, m.start - 5) : m.start])
+        return not any(f" {w} " in f" {before} " for w in self.knowledge.happening_now)
+
+    def _finding(self, doc, m: Match, code: str, status: Status, ctx: Context) -> Finding:
+        span = doc[m.start : m.end]
+        return Finding(code, self.knowledge.concept(code).kind, status, span.start_char, span.end_char, span.text, ctx.names())
+
+    def _rank_topics(self, doc) -> List[str]:
+        scores: Dict[str, int] = {}
+        for topic_id, spans in self.topic_patterns.find(doc).items():
+            scores[topic_id] = sum(e - s for s, e in spans)
+        return [t for t, _ in sorted(scores.items(), key=lambda x: -x[1])]
+
+
+def _worse_by_the_day(found: Dict[str, List[Tuple[int, int]]], doc) -> bool:
+    """A worsening word and a daily rate in one clause, either order ("worse every
+    day", "getting higher by the day"): worse at a rate of days is rapid."""
+    clause_of, _ = clause_spans(doc)
+    rates = {clause_of[s] for s, _e in found.get("rate:per", ())}
+    return any(clause_of[s] in rates and not (s > 0 and doc[s - 1].lower_ in {"not", "no", "never"})
+               for s, _e in found.get("rate:worse", ()))
+
+
+def _first(found: Dict[str, List[Tuple[int, int]]], doc, group: str, order) -> Optional[str]:
+    for name in order:
+        for s, _e in found.get(f"{group}:{name}", ()):
+            # "not getting worse" reads as stable, not as worse
+            if name != "stable" and s > 0 and doc[s - 1].lower_ in {"not", "no", "never"}:
+                continue
+            return name
+    return None
+
+
+@lru_cache(maxsize=1)
+def default_reader() -> Reader:
+    return Reader()
