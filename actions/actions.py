@@ -217,7 +217,10 @@ class ValidateInterviewForm(Action, _Reads):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         raw = tracker.get_slot(STATE_SLOT) or {}
-        fresh = unprocessed_user_turns(tracker, float(raw.get("last_user_ts") or 0.0))
+        try:
+            fresh = unprocessed_user_turns(tracker, float(raw.get("last_user_ts") or 0.0))
+        except (TypeError, ValueError, AttributeError):  # a damaged state: read() says sorry and logs it
+            fresh = [None]
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if fresh and intent in INTERRUPTIONS and tracker.active_loop.get("name") == FORM:
             return []
