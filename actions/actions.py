@@ -33,6 +33,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from engine.conversation import ASK_RESTART, ASK_STOP, Outcome, State, Turn, absorb, public_slots, step
 from engine.guidance import Reply
 from engine.questions import BY_ID
+from engine.rules import RED_FLAG_ROWS
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,6 @@ FORM = "interview_form"
 REQUESTED = "requested_slot"
 # intents that interrupt the form by rule (the form's ignored_intents in domain.yml)
 INTERRUPTIONS = frozenset({"ask_question", "why_ask", "bot_challenge", "help", "out_of_scope", "thanks", "goodbye", "start_over"})
-EMERGENCY_ROWS = ("D1", "D2")
 APOLOGY = (
     "Sorry, something went wrong on my side. Your answers so far are saved; please send your last message again. "
     "If you have any warning signs such as chest pain, face drooping or trouble breathing, call the emergency number now."
@@ -128,7 +128,7 @@ class _Reads:
                 outcome = step(state, turn) if last else absorb(state, turn)
                 state = outcome.state
                 replies.extend(outcome.replies)
-                if outcome.decision is not None and outcome.decision.row.id in EMERGENCY_ROWS:
+                if outcome.decision is not None and outcome.decision.row.id in RED_FLAG_ROWS:
                     emergency = True
         except Exception:  # a bug must not end the conversation
             # the traceback is reduced to exception types by channels/log_privacy.py; the id is hashed

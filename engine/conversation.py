@@ -19,7 +19,7 @@ from reader.answers import leads_with_no, read_answer, read_choice
 from reader.quantities import age_answer
 from engine.locale import contacts
 from engine.questions import BY_ID, AskedView, Question, next_question, optional_questions
-from engine.rules import DECISION_TABLE, Decision, decide, red_flag_decision
+from engine.rules import DECISION_TABLE, RED_FLAG_ROWS, Decision, decide, red_flag_decision
 
 CODE_ENTITIES = {"symptom", "risk_factor", "red_flag", "modifier", "qualifier"}
 ANSWER_INTENTS = {"affirm", "deny", "dont_know"}
@@ -188,7 +188,7 @@ def step(state: State, turn: Turn) -> Outcome:
     """One message: what it says recorded, red flags checked, the reply and what comes next."""
     outcome = _step(state, turn)
     mentions_stopping = any(e.get("entity") == "qualifier" and e.get("value") == STOP_MEDICINE for e in turn.entities)
-    emergency = outcome.decision is not None and outcome.decision.row.id in ("D1", "D2")
+    emergency = outcome.decision is not None and outcome.decision.row.id in RED_FLAG_ROWS
     if mentions_stopping and not emergency:
         # whatever else the message did: the note goes before the next question or the result
         at = next((i for i, r in enumerate(outcome.replies) if r.role in ("question", "result")), len(outcome.replies))
@@ -329,14 +329,14 @@ def _possible_red_flags(state: State, before: Dict[str, Any]) -> None:
     when this message completes them, the red flag gets its one direct question (its CONFIRM_
     question asks a code that is "not sure"), even over a blanket "no" to the screen given
     before they were known; never when that question was asked already or the sign is present."""
-    facts = state.facts
+    facts, was = state.facts, Facts.from_dict(before)
+
+    def together(f: Facts, rule: Dict[str, Any]) -> bool:
+        return all(f.has(c) for c in rule["all"]) and rule["progression"] in (None, f.progression)
+
     for code, rule in load_knowledge().possible_red_flags.items():
-        together = all(facts.has(c) for c in rule["all"]) and (rule["progression"] in (None, facts.progression))
-        was = Facts.from_dict(before)
-        was_together = all(was.has(c) for c in rule["all"]) and (rule["progression"] in (None, was.progression))
-        if not together or was_together or facts.has(code) or f"CONFIRM_{code}" in state.asked:
-            continue
-        facts.set(code, Status.UNSURE)
+        if together(facts, rule) and not together(was, rule) and not facts.has(code) and f"CONFIRM_{code}" not in state.asked:
+            facts.set(code, Status.UNSURE)
 
 
 def _restart(state: State, replies: List[Reply]) -> Outcome:

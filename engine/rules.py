@@ -138,6 +138,10 @@ def decide(facts: Facts) -> Decision:
     raise AssertionError("D12 always applies")  # pragma: no cover
 
 
+# the rows a red flag fires (clinical reference section 6): their advice comes at once
+RED_FLAG_ROWS = ("D1", "D2")
+
+
 def red_flag_decision(facts: Facts) -> Decision | None:
     """D1 or D2 when a red flag is present: checked on every message."""
     for row in DECISION_TABLE[:2]:

@@ -198,3 +198,11 @@ def test_every_question_is_a_form_slot_with_its_wordings_in_the_domain():
         other = next(v for v in variants if v.get("condition", [{}])[0].get("value") == "other")
         assert default["text"] == q.text_self and other["text"] == q.text_other
         assert [b["payload"] for b in default["buttons"]] == [b["payload"] for b in q.buttons]
+
+
+def test_the_interrupting_intents_are_the_same_in_the_action_the_domain_and_the_rules():
+    from actions.actions import INTERRUPTIONS
+    from scripts.build_rules import SIDE
+
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
+    assert set(domain["forms"]["interview_form"]["ignored_intents"]) == set(INTERRUPTIONS) == set(SIDE)
