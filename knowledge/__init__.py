@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple
@@ -118,6 +118,8 @@ class Knowledge:
     diagnosis_names: Tuple[str, ...] = ()
     conditional_counts: Tuple[str, ...] = ()
     asked_counts: Tuple[str, ...] = ()  # codes that count even inside a question ("can i just skip my jab?")
+    # states of a person, whose words used with an object name something else ("depressed the clutch")
+    states: Dict[str, Any] = field(default_factory=dict)
     answers: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     happening_now: Tuple[str, ...] = ()
     chronic_reads_as: Mapping[str, str] = field(default_factory=dict)
@@ -231,6 +233,15 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
             body["combos"] = list(body.get("combos") or []) + list((raw.get("compositions") or {}).get(code) or []) + possible
             body["_possible_count"] = len(possible)
             concepts[code] = _parse_concept(code, kind, body, classes)
+    limited = raw.get("limited") or {}
+    limited_phrases = tuple(
+        f"{b} {f} {lim}" for b in _tuple_of_str(limited.get("before")) for f in _tuple_of_str(limited.get("functions"))
+        for lim in _tuple_of_str(limited.get("limits"))
+    )
+    for code in _tuple_of_str(limited.get("codes")):
+        if code not in concepts:
+            raise ValueError(f"limited names unknown code {code}")
+        concepts[code] = replace(concepts[code], exclude=concepts[code].exclude + limited_phrases)
     for section in ("compositions", "possible"):
         for code in (raw.get(section) or {}):
             if code not in concepts:
@@ -277,6 +288,8 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         diagnosis_names=_tuple_of_str(raw.get("diagnosis_names")),
         conditional_counts=_tuple_of_str(raw.get("conditional_counts")),
         asked_counts=_tuple_of_str(raw.get("asked_counts")),
+        states={k: ({w: _tuple_of_str(x) for w, x in v.items()} if isinstance(v, dict) else _tuple_of_str(v))
+                for k, v in (raw.get("states") or {}).items()},
         answers={str(k): _tuple_of_str(v) for k, v in (raw.get("answers") or {}).items()},
         happening_now=_tuple_of_str(raw.get("happening_now")),
         chronic_reads_as={str(k): str(v) for k, v in (raw.get("chronic_reads_as") or {}).items()},

@@ -108,6 +108,22 @@ class ConceptMatcher:
                 for gi, group in enumerate(combo):
                     self._add("G", concept.code, ci, gi, group)
 
+        states = knowledge.states
+        self._state_codes = set(states.get("codes", ()))
+        self._object_words = set(states.get("object_words", ()))
+        self._time_words = set(states.get("time_words", ()))
+        self._directions = {w: set(after) for w, after in (states.get("directions") or {}).items()}
+
+    def _has_object(self, doc: Doc, end: int) -> bool:
+        """A state's words followed by a determiner or possessive that does not start
+        a time: "depressed the clutch", "feeling down my leg" (knowledge ``states``)."""
+        if end >= len(doc):
+            return False
+        nxt = doc[end].lower_
+        if nxt not in self._object_words and nxt not in self._directions.get(doc[end - 1].lower_, ()):
+            return False
+        return not (end + 1 < len(doc) and doc[end + 1].lower_ in self._time_words)
+
     # ---------------------------------------------------------------- build
     def _add(self, kind: str, code: str, combo: int, group: int, phrases: Iterable[str]) -> None:
         key = f"{kind}|{code}|{combo}|{group}"
@@ -150,6 +166,8 @@ class ConceptMatcher:
                         if not concept.combo_possible[ci]:
                             definite.add((s, e))
             kept = [sp for sp in dedupe(gaps) if not any(overlap(sp, x) for x in excluded.get(code, ()))]
+            if code in self._state_codes:
+                kept = [sp for sp in kept if not self._has_object(doc, sp[1])]
             denials = denied.get(code, [])
             # a denial that starts between the parts of a combo interrupts it
             # ("gave up being vegan, eat meat now" is not "gave up ... meat")

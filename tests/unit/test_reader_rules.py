@@ -495,3 +495,68 @@ def test_the_age_questions_answer_is_its_first_number_in_digits_or_words(answer,
 def test_having_heard_about_a_condition_still_tells_ones_own_symptoms(reader):
     found = reader.read("i had heard that a b12 deficiency could mimic the symptoms i was experiencing, like the fatigue and pins and needles")
     assert found.status_of("SX_PARAESTHESIA") == P and found.status_of("SX_FATIGUE") == P
+
+
+# ------------------------------------------- one-sided signs, states, limits
+
+SUDDEN = _plain(load_knowledge().word_classes["sudden_words"])
+
+
+@pytest.mark.parametrize("side", ["left leg", "right arm", "left side"])
+@pytest.mark.parametrize("feeling", ["numb", "weak", "tingling"])
+def test_one_sided_numbness_or_weakness_without_a_sudden_onset_is_only_a_possible_stroke(reader, side, feeling):
+    r = reader.read(f"my {side} is {feeling}")
+    assert r.status_of("RF_STROKE") == U
+
+
+@pytest.mark.parametrize("when", SUDDEN)
+def test_one_sided_numbness_or_weakness_with_a_sudden_onset_is_a_stroke_sign(reader, when):
+    assert reader.read(f"my left arm went numb {when}").status_of("RF_STROKE") == P
+
+
+STATES = load_knowledge().states
+
+
+@pytest.mark.parametrize("det", STATES["object_words"])
+@pytest.mark.parametrize("word, code", [("depressed", "SX_MOOD"), ("drained", "SX_FATIGUE"), ("been down", "SX_MOOD")])
+def test_a_state_word_with_an_object_is_not_the_state(reader, word, code, det):
+    assert reader.read(f"i {word} {det} thing yesterday").status_of(code) is None
+
+
+@pytest.mark.parametrize("time", ["whole week", "last few days", "past month", "entire life"])
+def test_a_state_word_followed_by_a_time_is_the_state(reader, time):
+    assert reader.read(f"i have felt low the {time}").status_of("SX_MOOD") == P
+
+
+@pytest.mark.parametrize("owner", STATES["directions"]["down"])
+def test_down_before_a_possessive_is_a_direction_not_a_mood(reader, owner):
+    assert reader.read(f"a tingly feeling down {owner} leg").status_of("SX_MOOD") is None
+
+
+def test_a_possessive_after_a_mood_word_may_start_a_new_clause(reader):
+    assert reader.read("i'm so depressed my husband left").status_of("SX_MOOD") == P
+
+
+LIMITED = load_knowledge().concept("RF_RAPID_WEAKNESS").exclude
+
+
+@pytest.mark.parametrize("limit", ["far", "very much without the pain getting worse", "for long", "up the stairs", "like i used to"])
+@pytest.mark.parametrize("function", ["can't walk", "couldn't stand", "can barely walk"])
+def test_a_function_told_with_a_limit_is_limited_not_lost(reader, function, limit):
+    r = reader.read(f"{function} {limit}")
+    assert r.status_of("RF_RAPID_WEAKNESS") is None and r.status_of("QL_SEVERE_WEAKNESS") is None
+
+
+@pytest.mark.parametrize("function", ["i can't walk", "i couldn't stand up", "i can barely walk"])
+def test_a_function_lost_without_a_limit_is_still_the_red_flag(reader, function):
+    assert reader.read(f"since this morning {function}").status_of("RF_RAPID_WEAKNESS") == P
+
+
+@pytest.mark.parametrize("message", ["i began to panic", "i panicked and called my husband", "my mental health journey"])
+def test_a_reaction_or_a_topic_is_not_a_mood_symptom(reader, message):
+    assert reader.read(message).status_of("SX_MOOD") is None
+
+
+@pytest.mark.parametrize("message", ["i keep having panic attacks", "my mental health is really bad", "i'm so anxious"])
+def test_panic_attacks_or_suffering_mental_health_are_a_mood_symptom(reader, message):
+    assert reader.read(message).status_of("SX_MOOD") == P
