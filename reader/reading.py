@@ -145,6 +145,11 @@ class Reader:
             if previous is not None and status == Status.UNSURE and previous.status != Status.UNSURE \
                     and sentence_of_code[code] == sentence_of[m.start]:
                 continue
+            # a red flag told is not taken back by a later denial in another sentence
+            # ("suicide is something I contemplate ... I won't actually do it"): recall first
+            if previous is not None and kind == Kind.RED_FLAG and previous.status == Status.PRESENT \
+                    and status == Status.ABSENT and sentence_of_code[code] != sentence_of[m.start]:
+                continue
             if previous is None or finding.start >= previous.start:
                 by_code[code] = finding
                 sentence_of_code[code] = sentence_of[m.start]

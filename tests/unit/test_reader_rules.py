@@ -560,3 +560,23 @@ def test_a_reaction_or_a_topic_is_not_a_mood_symptom(reader, message):
 @pytest.mark.parametrize("message", ["i keep having panic attacks", "my mental health is really bad", "i'm so anxious"])
 def test_panic_attacks_or_suffering_mental_health_are_a_mood_symptom(reader, message):
     assert reader.read(message).status_of("SX_MOOD") == P
+
+
+@pytest.mark.parametrize("denial", ["I won't actually do it.", "No, I'm not going to do anything.", "I would never do it though."])
+def test_a_red_flag_told_is_not_taken_back_by_a_later_denial_in_another_sentence(reader, denial):
+    r = reader.read(f"Suicide is something I think about every day. {denial}")
+    assert r.status_of("RF_SUICIDAL") == P
+
+
+@pytest.mark.parametrize("lost", ["loss of motor control", "lost the use of my legs", "I don't have full control of my limbs"])
+def test_control_or_use_of_the_limbs_lost_is_weakness(reader, lost):
+    assert reader.read(lost).status_of("SX_MUSCLE_WEAK") == P
+
+
+@pytest.mark.parametrize("message", [
+    "it has been a while since I have had reason to live",
+    "I haven't got a reason to live any more",
+    "there is no one who needs me",
+])
+def test_a_reason_to_live_lost_or_being_unneeded_is_suicidal_language(reader, message):
+    assert reader.read(message).status_of("RF_SUICIDAL") == P
