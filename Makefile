@@ -32,7 +32,7 @@ validate: setup           ## Rasa's own data and domain checks (any warning fail
 	! grep -v -E "utterance 'utter_ask_q_[a-z0-9_]+' is not used in any story or rule" logs/validate.log | grep -E "UserWarning| WARNING |Error| ERROR "
 	@echo "data and domain valid"
 
-domain:                   ## write the interview's questions from engine/questions.py into domain.yml
+domain:                   ## write the interview's questions (knowledge/questions.yml, via engine/questions.py) into domain.yml
 	$(PY) scripts/build_domain.py
 
 rules:                    ## write data/rules/interview.yml (the rules around the interview form)

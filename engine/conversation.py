@@ -59,6 +59,7 @@ class State:
     complete: bool = False  # the person chose to answer the optional questions for their GP's summary
     screen: Optional[str] = None  # the safety screen's answer when it needs its follow-up: yes | unsure
     paused: Optional[str] = None  # the question waiting while "start again?" / "stop here?" is asked
+    stop_asked: bool = False  # "stop here?" was asked in this interview: a second goodbye means it
     queued: Optional[str] = None  # a follow-up to ask now (this turn only, not stored)
     missed_notes: List[str] = field(default_factory=list)  # facts from missed messages (this turn only)
 
@@ -77,6 +78,7 @@ class State:
             "complete": self.complete,
             "screen": self.screen,
             "paused": self.paused,
+            "stop_asked": self.stop_asked,
         }
 
     @classmethod
@@ -96,6 +98,7 @@ class State:
             complete=bool(data.get("complete")),
             screen=data.get("screen"),
             paused=data.get("paused"),
+            stop_asked=bool(data.get("stop_asked")),
         )
 
 
@@ -280,7 +283,12 @@ def _step(state: State, turn: Turn) -> Outcome:
         replies.append(Reply(q.why if q else WHY_GENERIC))
         return _reask(state, replies)
     if intent == "goodbye" and state.stage == "interview" and not changed and not answered:
+        if state.stop_asked:
+            # a second goodbye in the same interview: they mean it (asked once already)
+            replies.append(Reply(STOPPED_EARLY))
+            return _continue(state, replies, force_result=True, offer_more=False)
         # leaving mid-interview: the suggestion so far is offered, never lost
+        state.stop_asked = True
         return _ask_to_confirm(state, ASK_STOP, STOP_CONFIRM, replies)
     if intent in ("bot_challenge", "help", "out_of_scope", "thanks", "goodbye") and not changed and not answered:
         replies.append(Reply(_fmt({

@@ -13,13 +13,11 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 from engine.facts import Facts
 from engine.rules import decide
-from knowledge import Kind, Status, load_knowledge
+from knowledge import Kind, Status, load_knowledge, load_question_texts
 
-YES_NO_UNSURE = (
-    {"title": "Yes", "payload": "/affirm"},
-    {"title": "No", "payload": "/deny"},
-    {"title": "Not sure", "payload": "/dont_know"},
-)
+_TEXTS = load_question_texts()
+_TITLES = _TEXTS["buttons"]
+YES_NO_UNSURE = tuple({"title": _TITLES["yes_no_unsure"][k], "payload": f"/{k}"} for k in ("affirm", "deny", "dont_know"))
 
 SCREEN_RED_FLAGS = (
     "RF_STROKE",
@@ -94,8 +92,14 @@ def _has_symptom(f: Facts, a: AskedView) -> bool:
     return bool(f.symptoms())
 
 
-def yesno(code: str, text_self: str, text_other: str, why: str, relevant: Predicate = lambda f, a: True) -> Question:
-    return Question(id=code, kind="yesno", text_self=text_self, text_other=text_other, why=why, codes=(code,), relevant=relevant)
+def _words(qid: str) -> Dict[str, str]:
+    """A question's wording from knowledge/questions.yml, as Question's fields."""
+    body = _TEXTS["questions"][qid]
+    return {"text_self": str(body["self"]).strip(), "text_other": str(body["other"]).strip(), "why": str(body["why"]).strip()}
+
+
+def yesno(code: str, relevant: Predicate = lambda f, a: True) -> Question:
+    return Question(id=code, kind="yesno", codes=(code,), relevant=relevant, **_words(code))
 
 
 def _kb_ask(code: str) -> str:
@@ -103,35 +107,18 @@ def _kb_ask(code: str) -> str:
 
 
 def _symptom_buttons() -> Tuple[Dict[str, str], ...]:
-    picks = [
-        ("Tingling or numbness", "SX_PARAESTHESIA"),
-        ("Burning feet", "SX_BURNING_FEET"),
-        ("Balance problems", "SX_BALANCE_GAIT"),
-        ("Weak legs or arms", "SX_MUSCLE_WEAK"),
-        ("Tiredness", "SX_FATIGUE"),
-        ("Memory or brain fog", "SX_COGNITIVE"),
-        ("Low mood", "SX_MOOD"),
-        ("Cramps", "SX_CRAMPS"),
-        ("Heel or sole pain", "SX_HEEL_FOOT_PAIN"),
-    ]
-    return tuple({"title": t, "payload": _inform("symptom", c)} for t, c in picks) + (
-        {"title": "None of these", "payload": "/deny"},
+    titles = dict(_TITLES["symptoms"])
+    none = titles.pop("none")
+    return tuple({"title": t, "payload": _inform("symptom", c)} for c, t in titles.items()) + (
+        {"title": none, "payload": "/deny"},
     )
 
 
 def _red_flag_buttons() -> Tuple[Dict[str, str], ...]:
-    titles = {
-        "RF_STROKE": "Face drooping, arm weakness or slurred speech",
-        "RF_CHEST_PAIN": "Chest pain or tightness",
-        "RF_BREATHLESS_SEVERE": "Struggling to breathe",
-        "RF_BLADDER_BOWEL": "Loss of bladder or bowel control",
-        "RF_RAPID_WEAKNESS": "Weakness spreading fast, or can't walk",
-        "RF_SUICIDAL": "Thoughts of harming myself",
-        "RF_LIMB_ISCHAEMIA": "A leg suddenly cold, pale and painful",
-    }
+    titles = _TITLES["red_flags"]
     return tuple({"title": titles[c], "payload": _inform("red_flag", c)} for c in SCREEN_RED_FLAGS) + (
-        {"title": "None of these", "payload": "/deny"},
-        {"title": "Not sure", "payload": "/dont_know"},
+        {"title": titles["none"], "payload": "/deny"},
+        {"title": titles["not_sure"], "payload": "/dont_know"},
     )
 
 
@@ -139,7 +126,14 @@ def _other_symptom_buttons() -> Tuple[Dict[str, str], ...]:
     kb = load_knowledge()
     return tuple(
         {"title": kb.concept(c).label.capitalize(), "payload": _inform("symptom", c)} for c in OTHER_SYMPTOMS
-    ) + ({"title": "None of these", "payload": "/deny"},)
+    ) + ({"title": _TITLES["other_symptoms_none"], "payload": "/deny"},)
+
+
+def _choice_buttons(name: str, entity: str) -> Tuple[Dict[str, str], ...]:
+    """Buttons that set ``entity`` to each value of ``buttons.<name>``; "not_sure" says so."""
+    return tuple(
+        {"title": t, "payload": "/dont_know" if v == "not_sure" else _inform(entity, v)} for v, t in _TITLES[name].items()
+    )
 
 
 def _confirm(code: str) -> Question:
@@ -151,9 +145,9 @@ def _confirm(code: str) -> Question:
     return Question(
         id=f"CONFIRM_{code}",
         kind="yesno",
-        text_self=f"Before anything else, one direct question: do you have {ask} right now?",
-        text_other=f"Before anything else, one direct question: do they have {ask.replace('your ', 'their ')} right now?",
-        why="You mentioned something that can be a warning sign. If it is happening now, it needs help straight away.",
+        text_self=_TEXTS["confirm"]["self"].format(ask=ask),
+        text_other=_TEXTS["confirm"]["other"].format(ask=ask.replace("your ", "their ")),
+        why=_TEXTS["confirm"]["why"],
         codes=(code,),
         relevant=lambda f, a, c=code: f.status.get(c) == Status.UNSURE,
         answered=lambda f, a, c=code: f"CONFIRM_{c}" in a or f.status.get(c) in (Status.PRESENT, Status.ABSENT),
@@ -165,19 +159,7 @@ QUESTIONS: Tuple[Question, ...] = tuple(_confirm(c) for c in SCREEN_RED_FLAGS + 
     Question(
         id="RF_SCREEN",
         kind="yesno",
-        text_self=(
-            "First, a quick safety check. Do you have any of these right now: face drooping, arm weakness or slurred speech; "
-            "sudden weakness or numbness on one side; chest pain or tightness; struggling to breathe; new loss of bladder or "
-            "bowel control or numbness around your bottom or genitals; weakness spreading quickly up your legs, or not being "
-            "able to walk; a leg that has suddenly gone cold, pale and painful; or thoughts of harming yourself?"
-        ),
-        text_other=(
-            "First, a quick safety check. Do they have any of these right now: face drooping, arm weakness or slurred speech; "
-            "sudden weakness or numbness on one side; chest pain or tightness; struggling to breathe; new loss of bladder or "
-            "bowel control or numbness around the bottom or genitals; weakness spreading quickly up the legs, or not being "
-            "able to walk; a leg that has suddenly gone cold, pale and painful; or thoughts of self-harm?"
-        ),
-        why="These are warning signs that need help straight away, whatever the cause, so I check for them before anything else.",
+        **_words("RF_SCREEN"),
         codes=SCREEN_RED_FLAGS,
         answered=lambda f, a: "RF_SCREEN" in a or all(f.known(c) for c in SCREEN_RED_FLAGS),
         follow_up_on_yes="RF_WHICH",
@@ -185,9 +167,7 @@ QUESTIONS: Tuple[Question, ...] = tuple(_confirm(c) for c in SCREEN_RED_FLAGS + 
     Question(
         id="RF_WHICH",
         kind="choice",
-        text_self="Which of these is it? Pick one, or tell me in your own words.",
-        text_other="Which of these is it? Pick one, or describe it in your own words.",
-        why="Each warning sign needs slightly different advice, so I need to know which one it is.",
+        **_words("RF_WHICH"),
         codes=SCREEN_RED_FLAGS,
         buttons=_red_flag_buttons(),
         relevant=lambda f, a: False,  # only reached as the follow-up of RF_SCREEN
@@ -195,61 +175,34 @@ QUESTIONS: Tuple[Question, ...] = tuple(_confirm(c) for c in SCREEN_RED_FLAGS + 
     Question(
         id="SX_OPEN",
         kind="open",
-        text_self="What symptoms have you noticed? Tell me in your own words, or pick one below.",
-        text_other="What symptoms have they noticed? Describe them in your own words, or pick one below.",
-        why="Your main symptoms decide which questions matter and how soon you may need to be seen.",
+        **_words("SX_OPEN"),
         buttons=_symptom_buttons(),
         answered=lambda f, a: "SX_OPEN" in a or bool(f.codes(Kind.SYMPTOM)) or any(f.known(c) for c in load_knowledge().codes(Kind.SYMPTOM)),
     ),
     yesno(
         "SX_PARAESTHESIA",
-        "Do you get " + "tingling, pins and needles or numbness in your feet, legs or hands?",
-        "Do they get tingling, pins and needles or numbness in their feet, legs or hands?",
-        "Tingling and numbness are nerve-related symptoms, which make it more important to be seen soon.",
         _no_neuro_yet,
     ),
     yesno(
         "SX_BALANCE_GAIT",
-        "Have you been unsteady on your feet, losing your balance, tripping or falling (perhaps worse in the dark)?",
-        "Have they been unsteady on their feet, losing their balance, tripping or falling?",
-        "Balance problems can come from the nerves that tell the brain where the feet are, which low B12 can affect.",
         _no_neuro_yet,
     ),
     yesno(
         "SX_MUSCLE_WEAK",
-        "Have you noticed weakness in your legs, feet or arms, such as heavy legs or dropping things?",
-        "Have they noticed weakness in their legs, feet or arms, such as heavy legs or dropping things?",
-        "Weakness can be a sign that nerves are affected.",
         _no_neuro_yet,
     ),
     yesno(
         "SX_COGNITIVE",
-        "Have you had problems with memory or concentration, brain fog or confusion?",
-        "Have they had problems with memory or concentration, brain fog or confusion?",
-        "Low B12 can affect the brain as well as the nerves in the limbs.",
         _no_neuro_yet,
     ),
     yesno(
         "SX_VISION",
-        "Has your vision been blurred or disturbed, or is there a patch missing from your sight?",
-        "Has their vision been blurred or disturbed, or is there a patch missing from their sight?",
-        "The nerve to the eye can also be affected when B12 is low.",
         _no_neuro_yet,
     ),
     Question(
         id="SX_OTHER",
         kind="yesno",
-        text_self=(
-            "Have you noticed any of these: unusual tiredness, cramps, pain in the soles or heels, cold or pale feet, getting "
-            "out of breath easily, a racing heart, dizziness or headaches, low mood, a sore tongue or mouth ulcers, or a blood "
-            "test showing anaemia?"
-        ),
-        text_other=(
-            "Have they noticed any of these: unusual tiredness, cramps, pain in the soles or heels, cold or pale feet, getting "
-            "out of breath easily, a racing heart, dizziness or headaches, low mood, a sore tongue or mouth ulcers, or a blood "
-            "test showing anaemia?"
-        ),
-        why="These are other common signs of low B12 or of anaemia.",
+        **_words("SX_OTHER"),
         codes=OTHER_SYMPTOMS,
         relevant=lambda f, a: not f.symptoms(),
         answered=lambda f, a: "SX_OTHER" in a or all(f.known(c) for c in OTHER_SYMPTOMS),
@@ -258,158 +211,87 @@ QUESTIONS: Tuple[Question, ...] = tuple(_confirm(c) for c in SCREEN_RED_FLAGS + 
     Question(
         id="SX_OTHER_WHICH",
         kind="choice",
-        text_self="Which ones? Pick one, or tell me in your own words.",
-        text_other="Which ones? Pick one, or describe them in your own words.",
-        why="Knowing which symptoms helps me suggest what to ask the clinician.",
+        **_words("SX_OTHER_WHICH"),
         codes=OTHER_SYMPTOMS,
         buttons=_other_symptom_buttons(),
         relevant=lambda f, a: False,
     ),
     yesno(
         "SX_PSYCHOSIS",
-        "Have you been hearing or seeing things that others don't, or feeling that people are against you?",
-        "Have they been hearing or seeing things that others don't, or feeling that people are against them?",
-        "These changes need a same-day assessment, whatever the cause.",
         lambda f, a: f.has("SX_COGNITIVE") or f.has("SX_MOOD"),
     ),
     Question(
         id="DURATION",
         kind="duration",
-        text_self="How long have you had these symptoms?",
-        text_other="How long have they had these symptoms?",
-        why="How long symptoms have been there, and how fast they change, affects how soon you should be seen.",
-        buttons=(
-            {"title": "Days", "payload": _inform("duration", "days")},
-            {"title": "Weeks", "payload": _inform("duration", "weeks")},
-            {"title": "Months", "payload": _inform("duration", "months")},
-            {"title": "Years", "payload": _inform("duration", "years")},
-            {"title": "Not sure", "payload": "/dont_know"},
-        ),
+        **_words("DURATION"),
+        buttons=_choice_buttons("duration", "duration"),
         relevant=_has_symptom,
         answered=lambda f, a: f.duration is not None or "DURATION" in a,
     ),
     Question(
         id="PROGRESSION",
         kind="progression",
-        text_self="Are your symptoms getting worse? Pick the closest.",
-        text_other="Are their symptoms getting worse? Pick the closest.",
-        why="Symptoms that are getting worse quickly or spreading need to be seen sooner.",
-        buttons=(
-            {"title": "Worse quickly or spreading", "payload": _inform("progression", "rapid")},
-            {"title": "Slowly getting worse", "payload": _inform("progression", "slow")},
-            {"title": "About the same", "payload": _inform("progression", "stable")},
-            {"title": "Not sure", "payload": "/dont_know"},
-        ),
+        **_words("PROGRESSION"),
+        buttons=_choice_buttons("progression", "progression"),
         relevant=_has_symptom,
         answered=lambda f, a: f.progression is not None or "PROGRESSION" in a,
     ),
     Question(
         id="AGE",
         kind="age",
-        text_self="How old are you? You can type your age or pick a range.",
-        text_other="How old are they? You can type their age or pick a range.",
-        why="B12 is absorbed less well with age, and this checker is designed for people aged 16 and over.",
-        buttons=(
-            {"title": "Under 16", "payload": _inform("age_band", "under_16")},
-            {"title": "16 to 64", "payload": _inform("age_band", "adult")},
-            {"title": "65 or over", "payload": _inform("age_band", "older")},
-        ),
+        **_words("AGE"),
+        buttons=_choice_buttons("age", "age_band"),
         answered=lambda f, a: f.age is not None or f.age_band is not None or "AGE" in a,
     ),
     yesno(
         "RK_DIET_LOW_B12",
-        "Do you follow a vegan or vegetarian diet, or eat little meat, fish, eggs or dairy?",
-        "Do they follow a vegan or vegetarian diet, or eat little meat, fish, eggs or dairy?",
-        "B12 comes mainly from animal foods, so a plant-based diet without fortified foods or supplements can lead to low levels.",
     ),
     yesno(
         "MOD_DIABETES",
-        "Do you have diabetes?",
-        "Do they have diabetes?",
-        "Diabetes can cause nerve symptoms of its own, and some diabetes medicines can lower B12.",
     ),
     yesno(
         "RF_DIABETIC_FOOT",
-        "Do you have a wound, ulcer, blister or cut on your foot, or a foot that is hot, red and swollen?",
-        "Do they have a wound, ulcer, blister or cut on the foot, or a foot that is hot, red and swollen?",
-        "With diabetes, foot wounds can get worse quickly and need same-day advice.",
         lambda f, a: f.has("MOD_DIABETES"),
     ),
     yesno(
         "RK_MED_METFORMIN",
-        "Do you take metformin?",
-        "Do they take metformin?",
-        "Taking metformin for a long time can lower B12 levels.",
         lambda f, a: not f.status.get("MOD_DIABETES") == "absent",
     ),
     yesno(
         "RK_MED_ACID",
-        "Do you regularly take medicines that reduce stomach acid, such as omeprazole, lansoprazole or famotidine?",
-        "Do they regularly take medicines that reduce stomach acid, such as omeprazole, lansoprazole or famotidine?",
-        "Long-term use of acid-reducing medicines can make it harder to absorb B12 from food.",
     ),
     yesno(
         "RK_MED_OTHER",
-        "Do you take colchicine, topiramate, pregabalin, gabapentin or a medicine for epilepsy?",
-        "Do they take colchicine, topiramate, pregabalin, gabapentin or a medicine for epilepsy?",
-        "Some of these medicines can affect B12.",
     ),
     yesno(
         "RK_GI_CONDITION",
-        "Do you have coeliac disease, Crohn's disease or another condition of the small bowel?",
-        "Do they have coeliac disease, Crohn's disease or another condition of the small bowel?",
-        "B12 is absorbed in the small bowel, so conditions there can lower it.",
     ),
     yesno(
         "RK_GI_SURGERY",
-        "Have you had weight-loss surgery, stomach surgery, part of your bowel removed, or radiotherapy to your tummy or pelvis?",
-        "Have they had weight-loss surgery, stomach surgery, part of the bowel removed, or radiotherapy to the tummy or pelvis?",
-        "The stomach and the end of the small bowel are both needed to absorb B12.",
     ),
     yesno(
         "RK_AUTOIMMUNE",
-        "Do you have pernicious anaemia or an autoimmune condition such as type 1 diabetes, an autoimmune thyroid condition (like Hashimoto's), vitiligo, Addison's disease or Sjögren's syndrome?",
-        "Do they have pernicious anaemia or an autoimmune condition such as type 1 diabetes, an autoimmune thyroid condition (like Hashimoto's), vitiligo, Addison's disease or Sjögren's syndrome?",
-        "Autoimmune conditions often come together, and pernicious anaemia is a common cause of low B12.",
     ),
     yesno(
         "RK_N2O",
-        "Have you used nitrous oxide recreationally (laughing gas, 'nos', balloons or cream chargers)?",
-        "Have they used nitrous oxide recreationally (laughing gas, 'nos', balloons or cream chargers)?",
-        "Nitrous oxide inactivates B12 and can damage nerves quickly; I ask everyone without judgement.",
         lambda f, a: not (f.age is not None and f.age >= 50) and f.age_band != "older",
     ),
     yesno(
         "RK_ALCOHOL",
-        "Do you drink alcohol heavily, or most days?",
-        "Do they drink alcohol heavily, or most days?",
-        "Heavy regular drinking can affect how B12 is absorbed and can damage nerves too.",
     ),
     Question(
         id="MOD_PREGNANT",
         kind="yesno",
-        text_self="Are you pregnant or breastfeeding?",
-        text_other="Are they pregnant or breastfeeding?",
-        why="In pregnancy, possible low B12 needs to be looked into more quickly.",
+        **_words("MOD_PREGNANT"),
         codes=("MOD_PREGNANT",),
-        buttons=(
-            {"title": "Yes", "payload": "/affirm"},
-            {"title": "No", "payload": "/deny"},
-            {"title": "Doesn't apply", "payload": "/deny"},
-        ),
+        buttons=tuple({"title": t, "payload": "/affirm" if k == "affirm" else "/deny"} for k, t in _TITLES["pregnant"].items()),
         relevant=lambda f, a: not (f.age is not None and f.age >= 56) and f.age_band != "older",
     ),
     yesno(
         "RK_FAMILY_HX",
-        "Does anyone in your close family have B12 deficiency, pernicious anaemia or an autoimmune condition?",
-        "Does anyone in their close family have B12 deficiency, pernicious anaemia or an autoimmune condition?",
-        "These conditions can run in families.",
     ),
     yesno(
         "MOD_ON_B12_TREATMENT",
-        "Are you already having vitamin B12 injections, tablets or other B12 supplements?",
-        "Are they already having vitamin B12 injections, tablets or other B12 supplements?",
-        "Supplements can change blood results, and new symptoms on treatment may mean it needs reviewing.",
     ),
 )
 

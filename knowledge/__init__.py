@@ -343,3 +343,19 @@ def load_knowledge() -> Knowledge:
         raw = add_hpo_phrases(raw, yaml.safe_load(HPO_FILE.read_text(encoding="utf-8")))
     info = yaml.safe_load(INFO_FILE.read_text(encoding="utf-8")) if INFO_FILE.exists() else None
     return parse_knowledge(raw, info)
+
+
+QUESTIONS_FILE = Path(__file__).with_name("questions.yml")
+
+
+@lru_cache(maxsize=1)
+def load_question_texts() -> dict:
+    """The interview's wording (questions.yml): ``confirm``, ``questions`` by id
+    (self / other / why) and ``buttons`` titles. Which question is asked when is
+    the engine's."""
+    raw = load_yaml(QUESTIONS_FILE.read_text(encoding="utf-8"))
+    for qid, body in (raw.get("questions") or {}).items():
+        missing = {"self", "other", "why"} - set(body or {})
+        if missing:
+            raise ValueError(f"questions.yml: {qid} lacks {sorted(missing)}")
+    return raw

@@ -10,7 +10,8 @@ from the engine. Rasa needs, for every question the engine can ask:
   buttons, and variations for asking about someone else and for asking it
   again after a side question ("Back to my question: ...").
 
-The wording lives in one place, ``engine/questions.py`` (with the two
+The wording lives in one place, ``knowledge/questions.yml`` (read by
+``engine/questions.py``, which decides when each question is asked; with the two
 confirmation questions of ``engine/conversation.py``); this script copies it
 into the three generated blocks of domain.yml, between ``# >>> interview``
 and ``# <<< interview`` lines, and leaves everything else as written.

@@ -275,6 +275,16 @@ def test_goodbye_mid_interview_offers_the_suggestion_so_far():
     assert c.slots["triage_level"] == "soon" and "so far" in c.texts and c.pending is None
 
 
+def test_a_second_goodbye_in_the_same_interview_means_it():
+    """Asked "stop here?" once, whatever came between: the next goodbye ends with the
+    suggestion so far (an interview always ends with a result)."""
+    c = Chat().say("I'm vegan and my feet tingle").say("no", "deny")
+    c.say("bye", "goodbye").say("hello", "greet")
+    assert c.state.stage == "interview" and c.pending not in (None, "ASK_STOP")
+    c.say("bye", "goodbye")
+    assert c.slots["triage_level"] == "soon" and "so far" in c.texts and c.pending is None
+
+
 @pytest.mark.parametrize("text", ["the chest pain started again", "started self harming again"])
 def test_a_misread_start_over_with_a_red_flag_is_acted_on_not_reset(text):
     c = Chat().say("my feet tingle").say(text, "start_over")

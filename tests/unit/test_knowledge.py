@@ -77,3 +77,34 @@ def test_the_hpo_lay_vocabulary_is_generated_from_the_mapping_and_loaded():
         for term in data["codes"][code].values():
             for phrase in term["layperson"]:
                 assert phrase.lower() in kb.concept(code).phrases, (code, phrase)
+
+
+def test_the_questions_wording_is_knowledge_one_entry_for_each_question():
+    """knowledge/questions.yml holds the wording of every question the engine asks
+    (and nothing else); the engine holds when each is asked."""
+    from engine.questions import QUESTIONS
+    from knowledge import load_question_texts
+
+    texts = load_question_texts()
+    asked = {q.id for q in QUESTIONS if not q.id.startswith("CONFIRM_")}
+    assert set(texts["questions"]) == asked
+    for q in QUESTIONS:
+        if q.id in texts["questions"]:
+            assert q.text_self == texts["questions"][q.id]["self"].strip()
+            assert q.text_other == texts["questions"][q.id]["other"].strip()
+        else:  # a red flag's one direct question: the template with the red flag's words
+            assert q.text_self.startswith(texts["confirm"]["self"].split("{ask}")[0])
+
+
+def test_a_question_without_its_wording_is_refused(tmp_path, monkeypatch):
+    import knowledge
+
+    broken = tmp_path / "questions.yml"
+    broken.write_text("questions:\n  AGE:\n    self: How old are you?\n    why: Because.\n", encoding="utf-8")
+    monkeypatch.setattr(knowledge, "QUESTIONS_FILE", broken)
+    knowledge.load_question_texts.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="AGE lacks"):
+            knowledge.load_question_texts()
+    finally:
+        knowledge.load_question_texts.cache_clear()

@@ -503,10 +503,16 @@ SUDDEN = _plain(load_knowledge().word_classes["sudden_words"])
 
 
 @pytest.mark.parametrize("side", ["left leg", "right arm", "left side"])
-@pytest.mark.parametrize("feeling", ["numb", "weak", "tingling"])
-def test_one_sided_numbness_or_weakness_without_a_sudden_onset_is_only_a_possible_stroke(reader, side, feeling):
+@pytest.mark.parametrize("feeling", ["numb", "tingling", "heavy"])
+def test_one_sided_numbness_without_a_sudden_onset_is_only_a_possible_stroke(reader, side, feeling):
     r = reader.read(f"my {side} is {feeling}")
     assert r.status_of("RF_STROKE") == U
+
+
+@pytest.mark.parametrize("side", ["left leg", "right arm", "left side"])
+@pytest.mark.parametrize("lost", ["weak", "useless", "not working"])
+def test_one_sided_weakness_or_a_lost_function_is_a_stroke_sign_without_more(reader, side, lost):
+    assert reader.read(f"my {side} is {lost}").status_of("RF_STROKE") == P
 
 
 @pytest.mark.parametrize("when", SUDDEN)
@@ -580,3 +586,12 @@ def test_control_or_use_of_the_limbs_lost_is_weakness(reader, lost):
 ])
 def test_a_reason_to_live_lost_or_being_unneeded_is_suicidal_language(reader, message):
     assert reader.read(message).status_of("RF_SUICIDAL") == P
+
+
+@pytest.mark.parametrize("degree", ["a lot", "a bit", "a little", "the rest of the day", "a good deal", "the most"])
+def test_a_state_word_followed_by_a_degree_is_the_state(reader, degree):
+    assert reader.read(f"i feel exhausted {degree}").status_of("SX_FATIGUE") == P
+
+
+def test_that_after_a_state_word_starts_a_clause_not_an_object(reader):
+    assert reader.read("i am so exhausted that i can't think").status_of("SX_FATIGUE") == P
