@@ -233,15 +233,14 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
             body["combos"] = list(body.get("combos") or []) + list((raw.get("compositions") or {}).get(code) or []) + possible
             body["_possible_count"] = len(possible)
             concepts[code] = _parse_concept(code, kind, body, classes)
-    limited = raw.get("limited") or {}
-    limited_phrases = tuple(
-        f"{b} {f} {lim}" for b in _tuple_of_str(limited.get("before")) for f in _tuple_of_str(limited.get("functions"))
-        for lim in _tuple_of_str(limited.get("limits"))
-    )
-    for code in _tuple_of_str(limited.get("codes")):
-        if code not in concepts:
-            raise ValueError(f"limited names unknown code {code}")
-        concepts[code] = replace(concepts[code], exclude=concepts[code].exclude + limited_phrases)
+    for entry in raw.get("cancel") or ():
+        phrases: List[str] = [""]
+        for group in entry.get("words") or ():
+            phrases = [f"{p} {w}".strip() for p in phrases for w in _tuple_of_str(group)]
+        for code in _tuple_of_str(entry.get("codes")):
+            if code not in concepts:
+                raise ValueError(f"cancel names unknown code {code}")
+            concepts[code] = replace(concepts[code], exclude=concepts[code].exclude + tuple(phrases))
     for section in ("compositions", "possible"):
         for code in (raw.get(section) or {}):
             if code not in concepts:

@@ -15,7 +15,7 @@ from reader.quantities import age_of, duration_of
 from reader.questions import DIAGNOSIS_CODES, QuestionReader, asked_whether, sentence_spans
 from reader.spelling import Speller
 from reader.subject import SubjectReader
-from reader.timing import past_sentences
+from reader.timing import past_sentences, recent_sentences
 
 __all__ = ["Finding", "Reading", "Reader", "default_reader", "normalise"]
 
@@ -108,6 +108,7 @@ class Reader:
         family: Optional[Finding] = None
         subject = self.subjects.subject(doc)
         past = past_sentences(doc, sentences)
+        recent = recent_sentences(doc, sentences)
         norm = doc.text
         duration = duration_of(norm)
         mods = self.modifiers.find(doc)
@@ -128,8 +129,10 @@ class Reader:
                 status = Status.UNSURE  # "my chest feels funny": one direct question
             if status == Status.PRESENT and kind == Kind.RED_FLAG and self._only_a_name(doc, m):
                 status = Status.UNSURE  # "was it a stroke?": confirmed by a direct question
-            if status == Status.PRESENT and code in self.knowledge.chronic_reads_as and chronic:
-                code = self.knowledge.chronic_reads_as[code]  # "can't walk" for years: not new
+            if status == Status.PRESENT and code in self.knowledge.chronic_reads_as and chronic \
+                    and not recent[sentence_of[m.start]]:
+                # "can't walk" for years: not new; but "for months ... yesterday my legs gave way" is
+                code = self.knowledge.chronic_reads_as[code]
             if status is None:
                 if ctx.other and ctx.relative and not ctx.negated and m.code in self.knowledge.family_history_of:
                     family = self._finding(doc, m, "RK_FAMILY_HX", Status.PRESENT, ctx)

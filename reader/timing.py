@@ -33,6 +33,10 @@ DISTANT = re.compile(
     r"as a (?:child|kid|teen|teenager)|in my (?:teens|twenties|thirties|20s|30s)|"
     r"(?:the )?(?:morning|day|night|evening) of my (?:stroke|heart attack|attack|collapse|overdose)|"
     r"in hindsight|looking back|at the time|back then|those days|that time|the first time|"
+    # a past episode named as such: "there was a point where", "there have been moments when"
+    r"there (?:was|were|have been|has been) (?:a |some )?(?:point|time|times|moments?|periods?|days) (?:where|when|in my life)|"
+    r"at one point|at my lowest|at my worst|in the past|"
+    rf"after {_NUM} (?:months|years)|"
     r"survivor|recovery|recovering|rehab|on the mend|after the event|since that (?:day|evening|night|morning)|"
     r"\d+ (?:mos|months|years|yrs) (?:out|on|later|after)|"
     r"over the (?:next|following) (?:few |couple of )?(?:days|weeks|months|years)|"
@@ -50,10 +54,23 @@ RETROSPECTIVE = re.compile(
 )
 PRESENT = re.compile(
     r"\b(?:now|currently|still|these days|nowadays|at the moment|at present|right now|lately|recently|today|tonight|"
+    r"yesterday|last night|just now|an hour ago|hours ago|minutes ago|"
     r"this (?:morning|afternoon|evening|week)|since (?:yesterday|last night|this morning|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"i am|i have|i keep|i get|i feel|i can|i do|it is|it has|they are|my \w+ (?:is|are|has|have|keeps?|feels?)|"
     r"is getting|are getting|keeps|anymore|any more|ongoing|every day|all the time|at the minute)\b"
 )
+
+
+# An onset within the last day: what is told with it is new, whatever the story before
+RECENT = re.compile(
+    r"\b(?:today|tonight|this (?:morning|afternoon|evening)|yesterday|last night|just now|an hour ago|hours ago|"
+    r"minutes ago|suddenly|all of a sudden|out of nowhere|overnight|since (?:yesterday|last night|this morning))\b"
+)
+
+
+def recent_sentences(doc, sentences: Sequence[Tuple[int, int]]) -> List[bool]:
+    """For each sentence, whether it tells of an onset within the last day."""
+    return [bool(RECENT.search(doc[lo:hi].text.lower())) if hi > lo else False for lo, hi in sentences]
 
 
 def past_sentences(doc, sentences: Sequence[Tuple[int, int]]) -> List[bool]:

@@ -595,3 +595,33 @@ def test_a_state_word_followed_by_a_degree_is_the_state(reader, degree):
 
 def test_that_after_a_state_word_starts_a_clause_not_an_object(reader):
     assert reader.read("i am so exhausted that i can't think").status_of("SX_FATIGUE") == P
+
+
+CANCEL = load_yaml((ROOT / "knowledge" / "knowledge.yml").read_text(encoding="utf-8"))["cancel"]
+
+
+@pytest.mark.parametrize("entry", CANCEL, ids=lambda e: "+".join(g[0] for g in e["words"]))
+def test_a_cancelling_combination_is_not_read_as_its_codes(reader, entry):
+    rng = random.Random(7)
+    for _ in range(5):
+        phrase = " ".join(rng.choice(g) for g in entry["words"])
+        r = reader.read(f"well {phrase} and so on")
+        for code in entry["codes"]:
+            assert r.status_of(code) != P, (phrase, code)
+
+
+@pytest.mark.parametrize("message", ["i have been saving up my tablets", "i threw myself in front of a car", "i think the only way to go is to end it"])
+def test_without_the_cancelling_words_the_red_flag_stands(reader, message):
+    assert reader.read(message).status_of("RF_SUICIDAL") == P
+
+
+@pytest.mark.parametrize("opening", ["There was a point where", "There have been moments when", "At my lowest", "After 6 months,", "In the past"])
+def test_a_past_episode_named_as_such_is_history_and_asked_about(reader, opening):
+    r = reader.read(f"{opening} I wanted to end it all.")
+    assert r.status_of("RF_SUICIDAL") == U  # history: the one direct question, never dropped
+
+
+@pytest.mark.parametrize("recent", ["yesterday", "last night", "an hour ago"])
+def test_a_recent_time_brings_a_story_back_to_now(reader, recent):
+    r = reader.read(f"After 6 months of tingling feet, {recent} my legs gave way and I can't stand up.")
+    assert r.status_of("RF_RAPID_WEAKNESS") == P
