@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from engine.facts import UNKNOWN, Facts, Status
 from engine.guidance import SCREEN_UNNAMED, Reply, fill, result_replies
-from knowledge import Kind, load_knowledge
+from knowledge import Kind, load_knowledge, load_texts
 from reader.answers import leads_with_no, read_answer, read_choice
 from reader.quantities import age_answer
 from engine.locale import contacts
@@ -109,68 +109,52 @@ class Outcome:
     decision: Optional[Decision] = None
 
 
-INTRO = (
-    "Hello, I'm a symptom checker for possible vitamin B12 deficiency. I'll ask a few questions and then suggest how soon "
-    "to get help, who to talk to and what to ask for. This is not a diagnosis. If you think it's an emergency, call "
-    "{emergency_number} now."
-)
-INTRO_SHORT = "Thanks for telling me. I'm a symptom checker for possible vitamin B12 deficiency (not a diagnosis)."
-NOT_UNDERSTOOD = "Sorry, I didn't quite understand that."
-EMPTY_MESSAGE = "It looks like that message was empty. Whenever you're ready, just type your answer or use the buttons."
-MARKUP_ONLY = "I couldn't understand that: it looked like code or formatting rather than words. Could you tell me in plain words?"
+# The fixed texts are knowledge (knowledge/texts.yml): wording and translation
+# without touching code; this module decides when each is said.
+_TEXTS = load_texts()
+_SAY = _TEXTS["conversation"]
+_BUTTONS = _TEXTS["buttons"]
+
+
+def _buttons(name: str) -> Tuple[Dict[str, str], ...]:
+    return tuple({"title": _BUTTONS[name][k], "payload": f"/{k}"} for k in ("affirm", "deny"))
+
+
+INTRO = _SAY["intro"]
+INTRO_SHORT = _SAY["intro_short"]
+NOT_UNDERSTOOD = _SAY["not_understood"]
+EMPTY_MESSAGE = _SAY["empty_message"]
+MARKUP_ONLY = _SAY["markup_only"]
+NO_WORDS = _SAY["no_words"]
+FOREIGN = _SAY["foreign"]
+OUT_OF_SCOPE = _SAY["out_of_scope"]
+BOT = _SAY["bot"]
+HELP = _SAY["help"]
+THANKS = _SAY["thanks"]
+GOODBYE = _SAY["goodbye"]
+RESTARTED = _SAY["restarted"]
+DONE_PROMPT = _SAY["done_prompt"]
+AFTER_RED_FLAG = _SAY["after_red_flag"]
+UPDATED = _SAY["updated"]
+NO_TOPIC = _SAY["no_topic"]
+WHY_GENERIC = _SAY["why_generic"]
+UNDERSTOOD_NONE = _SAY["understood_none"]
+MOVE_ON = _SAY["move_on"]
+SCREEN_GIVE_UP = _SAY["screen_give_up"]
+MORE_OFFER = _SAY["more_offer"]
+MORE_DECLINED = _SAY["more_declined"]
+RESTART_CONFIRM = _SAY["restart_confirm"]
+STOP_CONFIRM = _SAY["stop_confirm"]
+STOPPED_EARLY = _SAY["stopped_early"]
+CARRY_ON = _SAY["carry_on"]
+MORE_DONE = _SAY["more_done"]
 _MARKUP = re.compile(r"<(script|style)\b.*?</(script|style)\s*>|<[^>]{0,500}>", re.S | re.I)
-NO_WORDS = "I can only read words, not emojis or symbols on their own. Could you tell me in a few words?"
-FOREIGN = (
-    "Sorry, I can only understand English at the moment. If this is an emergency, call {emergency_number} now. "
-    "Otherwise, please try writing in English, or contact {gp}."
-)
-OUT_OF_SCOPE = (
-    "I can only help with symptoms that might be linked to vitamin B12 and with questions about B12. For anything else, "
-    "{gp} or a pharmacist is a good place to start."
-)
-BOT = (
-    "I'm an automated assistant, not a person and not a doctor. I follow rules written from NICE and NHS guidance to "
-    "suggest how soon to get help; a clinician makes any diagnosis."
-)
-HELP = (
-    "I ask about symptoms and risk factors for low vitamin B12 and then suggest how soon to get help and who to talk to. "
-    "You can answer in your own words or with the buttons, ask me about B12 at any time (foods, tests, treatments...), "
-    "say 'why' to know why I ask something, or say 'start over'."
-)
-THANKS = "You're welcome."
-GOODBYE = "Take care. If anything gets worse, contact {gp}, or call {emergency_number} in an emergency."
-RESTARTED = "Okay, let's start again. I've cleared your previous answers."
-DONE_PROMPT = "Is there anything else? You can ask me about B12 (foods, tests, treatments...) or say 'start over' for a new check."
-AFTER_RED_FLAG = (
-    "Please follow the advice above first: if it is an emergency, call {emergency_number} now. "
-    "If you want, you can still ask me questions, or say 'start over'."
-)
-UPDATED = "Thanks, I've updated your answers. Here is the updated suggestion."
-NO_TOPIC = (
-    "I can answer questions about what B12 does, foods with B12, symptoms and causes of low B12, tests, treatments "
-    "(injections or tablets, methylcobalamin or cyanocobalamin, B-complex), heel pain, cramps, recovery time, nitrous "
-    "oxide, medicines that affect B12, and pregnancy. What would you like to know?"
-)
-WHY_GENERIC = "I ask so that the suggestion at the end fits your situation as closely as possible."
-UNDERSTOOD_NONE = "Please answer yes, no or not sure, or use the buttons."
-MOVE_ON = "No problem, I'll note that as not sure and move on."
-SCREEN_GIVE_UP = "I'll take that as not sure. To be safe, please look at this list."
 # After the result: the questions that can no longer change it are an option, not a toll
 MORE = "MORE_QUESTIONS"
-MORE_OFFER = (
-    "That's all I need for the suggestion above. Would you like to answer a few more questions to make the summary "
-    "for your GP more complete? It's up to you."
-)
-MORE_BUTTONS = ({"title": "Yes, a few more", "payload": "/affirm"}, {"title": "No thanks", "payload": "/deny"})
-MORE_DECLINED = "No problem."
+MORE_BUTTONS = _buttons("more")
 ASK_RESTART, ASK_STOP = "ASK_RESTART", "ASK_STOP"
-RESTART_CONFIRM = "Do you want to start again from the beginning? Your answers so far would be cleared."
-RESTART_BUTTONS = ({"title": "Yes, start again", "payload": "/affirm"}, {"title": "No, carry on", "payload": "/deny"})
-STOP_CONFIRM = "Do you want to stop here? I can give you a suggestion from what you've told me so far, or we can carry on."
-STOP_BUTTONS = ({"title": "Give me the suggestion", "payload": "/affirm"}, {"title": "Carry on", "payload": "/deny"})
-STOPPED_EARLY = "Okay. Here is my suggestion from what you've told me so far."
-CARRY_ON = "Okay, let's carry on."
-MORE_DONE = "Thanks, that completes your summary. Here it is again with everything you told me."
+RESTART_BUTTONS = _buttons("restart")
+STOP_BUTTONS = _buttons("stop")
 
 
 def _fmt(text: str, locale: Optional[str]) -> str:
@@ -180,11 +164,7 @@ def _fmt(text: str, locale: Optional[str]) -> str:
 # Said by the person, answered, never recorded as a clinical fact.
 STOP_MEDICINE = "QL_STOP_MEDICINE"
 NOT_FACTS = {STOP_MEDICINE}
-STOP_MEDICINE_NOTE = (
-    "About stopping or skipping a medicine or treatment: please don't stop, skip or change anything you were "
-    "prescribed on your own, even if you feel well. Talk to whoever prescribes it first (your GP, nurse or "
-    "pharmacist): they can tell you what is safe for you, and some treatments need to carry on for life."
-)
+STOP_MEDICINE_NOTE = _SAY["stop_medicine_note"]
 
 
 def step(state: State, turn: Turn) -> Outcome:
@@ -759,12 +739,8 @@ def _continue(state: State, replies: List[Reply], force_result: bool = False, re
 
 
 def all_static_texts() -> List[str]:
-    return [
-        INTRO, INTRO_SHORT, NOT_UNDERSTOOD, EMPTY_MESSAGE, NO_WORDS, MARKUP_ONLY, FOREIGN, OUT_OF_SCOPE, BOT, HELP, THANKS, GOODBYE,
-        RESTARTED, DONE_PROMPT, AFTER_RED_FLAG, STOP_MEDICINE_NOTE, UPDATED, NO_TOPIC, WHY_GENERIC, UNDERSTOOD_NONE, MOVE_ON, SCREEN_GIVE_UP, MORE_OFFER,
-        MORE_DECLINED, MORE_DONE, RESTART_CONFIRM, STOP_CONFIRM, STOPPED_EARLY, CARRY_ON,
-    ]
-
+    """Every fixed text and button title of knowledge/texts.yml (the safety wording tests read them all)."""
+    return list(_SAY.values()) + [t for titles in _BUTTONS.values() for t in titles.values()]
 
 
 def public_slots(state: State) -> Dict[str, Any]:

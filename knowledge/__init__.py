@@ -358,3 +358,17 @@ def load_question_texts() -> dict:
         if missing:
             raise ValueError(f"questions.yml: {qid} lacks {sorted(missing)}")
     return raw
+
+
+TEXTS_FILE = Path(__file__).with_name("texts.yml")
+
+
+@lru_cache(maxsize=1)
+def load_texts() -> dict:
+    """The conversation's fixed texts (texts.yml): ``conversation`` by name and
+    ``buttons`` titles. When each is said is the engine's."""
+    raw = load_yaml(TEXTS_FILE.read_text(encoding="utf-8"))
+    for name, text in (raw.get("conversation") or {}).items():
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"texts.yml: {name} is not a text")
+    return raw

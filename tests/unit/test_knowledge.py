@@ -108,3 +108,13 @@ def test_a_question_without_its_wording_is_refused(tmp_path, monkeypatch):
             knowledge.load_question_texts()
     finally:
         knowledge.load_question_texts.cache_clear()
+
+
+def test_the_fixed_texts_are_knowledge_and_every_one_is_used():
+    """knowledge/texts.yml holds the conversation's fixed texts; each is said by the
+    engine (a text no code uses is a stale translation waiting to mislead)."""
+    from knowledge import load_texts
+
+    source = (Path(__file__).resolve().parents[2] / "engine" / "conversation.py").read_text(encoding="utf-8")
+    for name in load_texts()["conversation"]:
+        assert f'_SAY["{name}"]' in source, name
