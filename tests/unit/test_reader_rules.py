@@ -625,3 +625,18 @@ def test_a_past_episode_named_as_such_is_history_and_asked_about(reader, opening
 def test_a_recent_time_brings_a_story_back_to_now(reader, recent):
     r = reader.read(f"After 6 months of tingling feet, {recent} my legs gave way and I can't stand up.")
     assert r.status_of("RF_RAPID_WEAKNESS") == P
+
+
+@pytest.mark.parametrize("gone", ["lifted", "cleared", "has cleared", "vanished", "went back to normal"])
+def test_a_symptom_told_as_resolved_is_not_present(reader, gone):
+    assert reader.read(f"after the injections my brain fog {gone}").status_of("SX_COGNITIVE") == A
+
+
+@pytest.mark.parametrize("partly", ["has lifted a bit", "has not cleared", "never lifted"])
+def test_a_symptom_only_partly_resolved_or_not_resolved_is_not_denied(reader, partly):
+    assert reader.read(f"my brain fog {partly}").status_of("SX_COGNITIVE") != A
+
+
+@pytest.mark.parametrize("message", ["my energy returned", "I'm full of energy these days", "loads of energy since the jabs"])
+def test_energy_back_or_plentiful_is_not_tiredness(reader, message):
+    assert reader.read(message).status_of("SX_FATIGUE") != P
