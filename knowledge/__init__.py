@@ -120,6 +120,7 @@ class Knowledge:
     asked_counts: Tuple[str, ...] = ()  # codes that count even inside a question ("can i just skip my jab?")
     # states of a person, whose words used with an object name something else ("depressed the clutch")
     states: Dict[str, Any] = field(default_factory=dict)
+    persons: Dict[str, Tuple[str, ...]] = field(default_factory=dict)  # "my" also stands for "his", "her"...
     answers: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     happening_now: Tuple[str, ...] = ()
     chronic_reads_as: Mapping[str, str] = field(default_factory=dict)
@@ -290,6 +291,7 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         states={k: ({w: _tuple_of_str(x) for w, x in v.items()} if isinstance(v, dict) else _tuple_of_str(v))
                 for k, v in (raw.get("states") or {}).items()},
         answers={str(k): _tuple_of_str(v) for k, v in (raw.get("answers") or {}).items()},
+        persons={str(k): _tuple_of_str(v) for k, v in (raw.get("persons") or {}).items()},
         happening_now=_tuple_of_str(raw.get("happening_now")),
         chronic_reads_as={str(k): str(v) for k, v in (raw.get("chronic_reads_as") or {}).items()},
         word_classes=classes,

@@ -61,8 +61,10 @@ def add_patterns(owner, key: str, phrases: Iterable[str]) -> bool:
         if NUMBER in words:
             patterns.append([token_spec(w, owner._inflections) for w in words])
             continue
+        persons = getattr(owner, "_persons", {})
         choices = [
             words_starting(w[:-1], owner.extra_words) if w.endswith("*") and len(w) > 1
+            else (w,) + persons[w] if w in persons
             else (w,) + owner._inflections.get(w, ())
             for w in words
         ]
@@ -94,6 +96,8 @@ class ConceptMatcher:
         self.knowledge = knowledge
         self.nlp = nlp
         self._inflections = inflections(nlp)
+        # the writer's words stand for anyone's: "can't move my arm" is also "his arm" (knowledge persons)
+        self._persons = {w: tuple(alts) for w, alts in knowledge.persons.items()}
         self.matcher = Matcher(nlp.vocab)  # patterns with a prefix word or a number
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")  # the others, every inflection spelled out
         self.matcher_used = False

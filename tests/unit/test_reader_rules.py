@@ -640,3 +640,29 @@ def test_a_symptom_only_partly_resolved_or_not_resolved_is_not_denied(reader, pa
 @pytest.mark.parametrize("message", ["my energy returned", "I'm full of energy these days", "loads of energy since the jabs"])
 def test_energy_back_or_plentiful_is_not_tiredness(reader, message):
     assert reader.read(message).status_of("SX_FATIGUE") != P
+
+
+@pytest.mark.parametrize("whose", ["his", "her", "their", "your"])
+@pytest.mark.parametrize("message, code", [
+    ("he can't find {} words", "SX_COGNITIVE"),   # a phrase written only with "my"
+    ("can't lift {} arm", "RF_STROKE"),
+    ("can not feel {} legs", "RF_RAPID_WEAKNESS"),
+])
+def test_the_writers_words_stand_for_anyones(reader, whose, message, code):
+    assert reader.read(message.format(whose)).status_of(code) in (P, U)
+
+
+def test_the_person_forms_are_knowledge():
+    assert set(load_knowledge().persons["my"]) >= {"his", "her", "their", "your"}
+
+
+@pytest.mark.parametrize("helper", ["my husband had to help me", "my son has to help me", "I needed help to", "they had to lift me to"])
+@pytest.mark.parametrize("function", ["walk", "stand", "get out of bed"])
+def test_help_needed_to_move_stand_or_walk_is_a_lost_function(reader, helper, function):
+    assert reader.read(f"{helper} {function}").status_of("RF_RAPID_WEAKNESS") == P
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+@pytest.mark.parametrize("part", ["shoulder", "arm", "face"])
+def test_numbness_of_a_side_and_a_part_told_apart_is_a_possible_stroke(reader, side, part):
+    assert reader.read(f"numbness on the {side} {part} for two weeks").status_of("RF_STROKE") == U
