@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from engine.facts import UNKNOWN, Facts, Status
 from engine.guidance import SCREEN_UNNAMED, Reply, fill, result_replies
-from knowledge import Kind, load_knowledge, load_texts
+from knowledge import Kind, Level, load_knowledge, load_texts
 from reader.answers import leads_with_no, read_answer, read_choice
 from reader.quantities import age_answer
 from engine.locale import contacts
@@ -611,7 +611,11 @@ def _red_flag_result(state: State) -> Optional[Outcome]:
     """D1/D2 for a red flag not advised on yet: checked on every message."""
     decision = red_flag_decision(state.facts)
     new_flags = [c for c in state.facts.red_flags() if c not in state.red_flags_advised]
-    if not (decision and new_flags):
+    # a red flag already advised on whose level rose ("...and now he can't swallow"):
+    # the more urgent advice is given, never left behind the earlier one
+    advised = state.result_level if state.result_row in RED_FLAG_ROWS else None
+    escalated = bool(decision and advised and decision.level.more_urgent_than(Level(advised)))
+    if not (decision and (new_flags or escalated)):
         return None
     state.red_flags_advised = sorted(set(state.red_flags_advised) | set(state.facts.red_flags()))
     _conclude(state, decision)

@@ -275,6 +275,17 @@ def test_goodbye_mid_interview_offers_the_suggestion_so_far():
     assert c.slots["triage_level"] == "soon" and "so far" in c.texts and c.pending is None
 
 
+@pytest.mark.parametrize("first, then, level", [
+    ("my legs have been getting weaker every day this week", "and now he can't swallow properly, he chokes on his tea", "emergency"),
+    ("I keep thinking everyone would be better off without me", "I've saved up my tablets", "emergency"),
+])
+def test_a_red_flag_whose_level_rises_after_its_advice_gets_the_more_urgent_advice(first, then, level):
+    c = Chat().say(first)
+    assert c.slots["triage_level"] == "urgent"
+    c.say(then)
+    assert c.slots["triage_level"] == level and "999" in c.texts and c.decision is not None
+
+
 def test_a_second_goodbye_in_the_same_interview_means_it():
     """Asked "stop here?" once, whatever came between: the next goodbye ends with the
     suggestion so far (an interview always ends with a result)."""
