@@ -117,7 +117,7 @@ _BUTTONS = _TEXTS["buttons"]
 
 
 def _buttons(name: str) -> Tuple[Dict[str, str], ...]:
-    return tuple({"title": _BUTTONS[name][k], "payload": f"/{k}"} for k in ("affirm", "deny"))
+    return tuple({"title": title, "payload": f"/{k}"} for k, title in _BUTTONS[name].items())
 
 
 INTRO = _SAY["intro"]
@@ -148,6 +148,9 @@ STOP_CONFIRM = _SAY["stop_confirm"]
 STOPPED_EARLY = _SAY["stopped_early"]
 CARRY_ON = _SAY["carry_on"]
 MORE_DONE = _SAY["more_done"]
+ESCALATE_NO = _SAY["escalate_no"]
+ESCALATE = "ESCALATE_"  # the pending escalation question: ESCALATE_<qualifier>
+ESCALATE_BUTTONS = _buttons("escalate")
 _MARKUP = re.compile(r"<(script|style)\b.*?</(script|style)\s*>|<[^>]{0,500}>", re.S | re.I)
 # After the result: the questions that can no longer change it are an option, not a toll
 MORE = "MORE_QUESTIONS"
@@ -227,8 +230,11 @@ def _step(state: State, turn: Turn) -> Outcome:
     before = facts.to_dict()
     noted = _record_entities(facts, turn, state.pending)
     foreign = any(e.get("entity") == "language" and e.get("value") == "other" for e in turn.entities)
+    escalation = None
+    if state.pending and state.pending.startswith(ESCALATE) and not foreign:
+        escalation = _escalation_answer(state, turn)
     # another language is not read as an answer ("no lo sé" is not a "no")
-    answered = False if foreign else _apply_answer(state, turn)
+    answered = False if foreign else (escalation is not None or _apply_answer(state, turn))
 
     _possible_red_flags(state, before)
 
@@ -236,6 +242,8 @@ def _step(state: State, turn: Turn) -> Outcome:
     flagged = _red_flag_result(state)
     if flagged is not None:
         return Outcome(state, replies + flagged.replies, flagged.decision)
+    if escalation == "deny":
+        return Outcome(state, replies + [Reply(_fmt(ESCALATE_NO, state.locale))])
 
     changed = facts.to_dict() != before
 
@@ -619,7 +627,43 @@ def _red_flag_result(state: State) -> Optional[Outcome]:
         return None
     state.red_flags_advised = sorted(set(state.red_flags_advised) | set(state.facts.red_flags()))
     _conclude(state, decision)
-    return Outcome(state, _result(decision, state), decision)
+    replies = _result(decision, state)
+    question = _escalation_question(state, decision)
+    if question is not None:
+        replies.append(question)
+    return Outcome(state, replies, decision)
+
+
+def _escalation_question(state: State, decision: Decision) -> Optional[Reply]:
+    """After advice below emergency for a red flag whose level a qualifier raises
+    (knowledge ``escalations``): one direct question about it, once."""
+    if decision.level == Level.EMERGENCY:
+        return None
+    kb = load_knowledge()
+    for flag in state.facts.red_flags():
+        ql = kb.escalations.get(flag)
+        if ql is None or state.facts.known(ql) or ESCALATE + ql in state.asked:
+            continue
+        state.pending = ESCALATE + ql
+        state.asked.append(ESCALATE + ql)
+        voice = "other" if state.facts.subject == "other" else "self"
+        return Reply(_SAY[f"escalate_{ql.lower()}_{voice}"], buttons=[dict(b) for b in ESCALATE_BUTTONS])
+    return None
+
+
+def _escalation_answer(state: State, turn: Turn) -> Optional[str]:
+    """The answer to a pending escalation question: its qualifier recorded ("not sure"
+    counts as yes, for safety); None when the message does not answer it."""
+    ql = state.pending[len(ESCALATE):]
+    state.pending = None
+    if state.facts.known(ql):  # the message told it in its own words ("he can't swallow")
+        return "told"
+    said = read_answer(turn.text or "") or (turn.intent if turn.intent in ANSWER_INTENTS else None)
+    if said in ("affirm", "dont_know"):
+        state.facts.set(ql, Status.PRESENT)
+    elif said == "deny":
+        state.facts.set(ql, Status.ABSENT)
+    return said
 
 
 def _screen_unresolved(state: State, replies: List[Reply]) -> Outcome:

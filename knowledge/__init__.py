@@ -121,6 +121,7 @@ class Knowledge:
     # states of a person, whose words used with an object name something else ("depressed the clutch")
     states: Dict[str, Any] = field(default_factory=dict)
     persons: Dict[str, Tuple[str, ...]] = field(default_factory=dict)  # "my" also stands for "his", "her"...
+    escalations: Dict[str, str] = field(default_factory=dict)  # red flag -> the qualifier that raises its level
     answers: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     happening_now: Tuple[str, ...] = ()
     chronic_reads_as: Mapping[str, str] = field(default_factory=dict)
@@ -292,6 +293,7 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
                 for k, v in (raw.get("states") or {}).items()},
         answers={str(k): _tuple_of_str(v) for k, v in (raw.get("answers") or {}).items()},
         persons={str(k): _tuple_of_str(v) for k, v in (raw.get("persons") or {}).items()},
+        escalations={str(k): str(v) for k, v in (raw.get("escalations") or {}).items()},
         happening_now=_tuple_of_str(raw.get("happening_now")),
         chronic_reads_as={str(k): str(v) for k, v in (raw.get("chronic_reads_as") or {}).items()},
         word_classes=classes,

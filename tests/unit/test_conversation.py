@@ -286,6 +286,35 @@ def test_a_red_flag_whose_level_rises_after_its_advice_gets_the_more_urgent_advi
     assert c.slots["triage_level"] == level and "999" in c.texts and c.decision is not None
 
 
+@pytest.mark.parametrize("answer, intent, level", [
+    ("yes", "affirm", "emergency"),
+    ("not sure", "dont_know", "emergency"),          # safe default
+    ("he can't swallow his tea", "inform", "emergency"),  # told in own words
+    ("no", "deny", "urgent"),
+])
+def test_after_urgent_advice_one_direct_question_about_what_would_make_it_an_emergency(answer, intent, level):
+    c = Chat().say("my dad's legs have been getting weaker every day this week")
+    assert c.slots["triage_level"] == "urgent" and c.pending == "ESCALATE_QL_SEVERE_WEAKNESS"
+    assert "stand or walk" in c.texts and "swallowing" in c.texts
+    c.say(answer, intent)
+    assert c.slots["triage_level"] == level and c.pending is None and "999" in c.texts
+
+
+def test_the_escalation_question_is_asked_once_and_not_after_an_emergency():
+    c = Chat().say("my legs are getting weaker every day and I can't stand up")
+    assert c.slots["triage_level"] == "emergency" and c.pending is None
+    c = Chat().say("my legs have been getting weaker every day this week").say("no", "deny")
+    c.say("my legs are still getting weaker every day")
+    assert c.pending is None and c.slots["triage_level"] == "urgent"
+
+
+def test_a_diabetic_foot_wound_asks_about_fever():
+    c = Chat().say("I'm diabetic and I have an ulcer on my foot")
+    assert c.slots["triage_level"] == "urgent" and "fever" in c.texts
+    c.say("yes I've got a temperature and feel awful", "affirm")
+    assert c.slots["triage_level"] == "emergency"
+
+
 def test_a_second_goodbye_in_the_same_interview_means_it():
     """Asked "stop here?" once, whatever came between: the next goodbye ends with the
     suggestion so far (an interview always ends with a result)."""
