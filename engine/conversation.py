@@ -18,7 +18,7 @@ from knowledge import Kind, Level, load_knowledge, load_texts
 from reader.answers import leads_with_no, read_answer, read_choice
 from reader.quantities import age_answer
 from engine.locale import contacts
-from engine.questions import BY_ID, AskedView, Question, next_question, optional_questions
+from engine.questions import BY_ID, YES_NO_UNSURE, AskedView, Question, escalation_text, next_question, optional_questions
 from engine.rules import DECISION_TABLE, RED_FLAG_ROWS, Decision, decide, red_flag_decision
 
 CODE_ENTITIES = {"symptom", "risk_factor", "red_flag", "modifier", "qualifier"}
@@ -150,7 +150,6 @@ CARRY_ON = _SAY["carry_on"]
 MORE_DONE = _SAY["more_done"]
 ESCALATE_NO = _SAY["escalate_no"]
 ESCALATE = "ESCALATE_"  # the pending escalation question: ESCALATE_<qualifier>
-ESCALATE_BUTTONS = _buttons("escalate")
 _MARKUP = re.compile(r"<(script|style)\b.*?</(script|style)\s*>|<[^>]{0,500}>", re.S | re.I)
 # After the result: the questions that can no longer change it are an option, not a toll
 MORE = "MORE_QUESTIONS"
@@ -646,8 +645,7 @@ def _escalation_question(state: State, decision: Decision) -> Optional[Reply]:
             continue
         state.pending = ESCALATE + ql
         state.asked.append(ESCALATE + ql)
-        voice = "other" if state.facts.subject == "other" else "self"
-        return Reply(_SAY[f"escalate_{ql.lower()}_{voice}"], buttons=[dict(b) for b in ESCALATE_BUTTONS])
+        return Reply(escalation_text(ql, state.facts), buttons=[dict(b) for b in YES_NO_UNSURE])
     return None
 
 

@@ -98,6 +98,13 @@ def _words(qid: str) -> Dict[str, str]:
     return {"text_self": str(body["self"]).strip(), "text_other": str(body["other"]).strip(), "why": str(body["why"]).strip()}
 
 
+def escalation_text(qualifier: str, facts: Facts) -> str:
+    """The one direct question about a qualifier that raises a red flag's level
+    (knowledge/questions.yml ``escalate``), for the person or for someone else."""
+    body = _TEXTS["escalate"][qualifier]
+    return str(body["other" if facts.subject == "other" else "self"]).strip()
+
+
 def yesno(code: str, relevant: Predicate = lambda f, a: True) -> Question:
     return Question(id=code, kind="yesno", codes=(code,), relevant=relevant, **_words(code))
 
@@ -397,7 +404,8 @@ def all_question_texts() -> List[str]:
     texts: List[str] = []
     for q in QUESTIONS:
         texts += [q.text_self, q.text_other, q.why] + [b["title"] for b in q.buttons]
+    texts += [str(t).strip() for body in _TEXTS["escalate"].values() for t in body.values()]
     return texts
 
 
-__all__ = ["Question", "QUESTIONS", "BY_ID", "AskedView", "next_question", "still_matters", "optional_questions", "all_question_texts", "STOP_WHEN"]
+__all__ = ["Question", "QUESTIONS", "escalation_text", "YES_NO_UNSURE", "BY_ID", "AskedView", "next_question", "still_matters", "optional_questions", "all_question_texts", "STOP_WHEN"]

@@ -361,6 +361,10 @@ def load_question_texts() -> dict:
         missing = {"self", "other", "why"} - set(body or {})
         if missing:
             raise ValueError(f"questions.yml: {qid} lacks {sorted(missing)}")
+    for qualifier, body in (raw.get("escalate") or {}).items():
+        missing = {"self", "other"} - set(body or {})
+        if missing:
+            raise ValueError(f"questions.yml: escalate {qualifier} lacks {sorted(missing)}")
     return raw
 
 

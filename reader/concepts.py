@@ -54,6 +54,7 @@ def add_patterns(owner, key: str, phrases: Iterable[str]) -> bool:
     words goes to the ``PhraseMatcher`` once per inflection ("feel numb", "feels
     numb", "felt numb"...); one with a prefix word or a number to the ``Matcher``."""
     docs, patterns = [], []
+    persons = getattr(owner, "_persons", {})  # "my" also stands for "his", "her"... (ConceptMatcher)
     for phrase in phrases:
         words = pattern_words(phrase)
         if not words:
@@ -61,7 +62,6 @@ def add_patterns(owner, key: str, phrases: Iterable[str]) -> bool:
         if NUMBER in words:
             patterns.append([token_spec(w, owner._inflections) for w in words])
             continue
-        persons = getattr(owner, "_persons", {})
         choices = [
             words_starting(w[:-1], owner.extra_words) if w.endswith("*") and len(w) > 1
             else (w,) + persons[w] if w in persons

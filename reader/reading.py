@@ -15,7 +15,7 @@ from reader.quantities import age_of, duration_of
 from reader.questions import DIAGNOSIS_CODES, QuestionReader, asked_whether, sentence_spans
 from reader.spelling import Speller
 from reader.subject import SubjectReader
-from reader.timing import past_sentences, recent_sentences
+from reader.timing import onset_pattern, past_sentences, recent_sentences
 
 __all__ = ["Finding", "Reading", "Reader", "default_reader", "normalise"]
 
@@ -75,6 +75,7 @@ class Reader:
         })
         self.topic_patterns = PatternSet(nlp, {t.id: t.keywords for t in k.topics})
         self._lasting = set(k.lasting)
+        self._onset = onset_pattern(k.word_classes["sudden_words"])  # an onset just now (knowledge)
         self._names = {" ".join(normalise(n).split()) for n in k.diagnosis_names} | {
             "a " + " ".join(normalise(n).split()) for n in k.diagnosis_names}
         for lang in ("en",) + OTHER_LANGUAGES:
@@ -108,7 +109,7 @@ class Reader:
         family: Optional[Finding] = None
         subject = self.subjects.subject(doc)
         past = past_sentences(doc, sentences)
-        recent = recent_sentences(doc, sentences)
+        recent = recent_sentences(doc, sentences, self._onset)
         norm = doc.text
         duration = duration_of(norm)
         mods = self.modifiers.find(doc)

@@ -61,16 +61,17 @@ PRESENT = re.compile(
 )
 
 
-# An onset within the last day: what is told with it is new, whatever the story before
-RECENT = re.compile(
-    r"\b(?:today|tonight|this (?:morning|afternoon|evening)|yesterday|last night|just now|an hour ago|hours ago|"
-    r"minutes ago|suddenly|all of a sudden|out of nowhere|overnight|since (?:yesterday|last night|this morning))\b"
-)
+def onset_pattern(words: Sequence[str]) -> "re.Pattern[str]":
+    """The words of an onset just now (knowledge word class ``sudden_words``; "sudden*"
+    is a prefix) as one pattern."""
+    alts = sorted((re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in words), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(alts) + r")\b")
 
 
-def recent_sentences(doc, sentences: Sequence[Tuple[int, int]]) -> List[bool]:
-    """For each sentence, whether it tells of an onset within the last day."""
-    return [bool(RECENT.search(doc[lo:hi].text.lower())) if hi > lo else False for lo, hi in sentences]
+def recent_sentences(doc, sentences: Sequence[Tuple[int, int]], onset: "re.Pattern[str]") -> List[bool]:
+    """For each sentence, whether it tells of an onset just now: what is told with it is
+    new, whatever the story before ("for months ... yesterday my legs gave way")."""
+    return [bool(onset.search(doc[lo:hi].text.lower())) if hi > lo else False for lo, hi in sentences]
 
 
 def past_sentences(doc, sentences: Sequence[Tuple[int, int]]) -> List[bool]:

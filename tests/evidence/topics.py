@@ -19,7 +19,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 # Checked in order; the first that matches is the question's only topic.
 EXCLUSIVE: Tuple[Tuple[str, str], ...] = (
     ("red_flag_which", r"which of these is it|which (one|sign|warning sign) (is it|do)|which of (those|these) (signs|warning)"),
-    ("red_flags", r"safety check|any of these right now|one direct question|(face drooping|chest pain).*(struggling to breathe|bladder|harming)"),
+    ("red_flags", r"safety check|any of these right now|one direct question|one more question so the advice fits|(face drooping|chest pain).*(struggling to breathe|bladder|harming)"),
     ("more_questions", r"(few|some) more questions|more complete|optional questions|summary for (your|their|the) (gp|doctor)"),
     ("who", r"for (yourself|you) or (for )?(someone|somebody)|someone else|who (is|are) (this|you asking) for|asking (for|on behalf of) (yourself|someone)"),
     ("symptoms_which", r"\bwhich ones\b|which of (these|those) (symptoms|have)"),

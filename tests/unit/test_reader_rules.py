@@ -543,9 +543,6 @@ def test_a_possessive_after_a_mood_word_may_start_a_new_clause(reader):
     assert reader.read("i'm so depressed my husband left").status_of("SX_MOOD") == P
 
 
-LIMITED = load_knowledge().concept("RF_RAPID_WEAKNESS").exclude
-
-
 @pytest.mark.parametrize("limit", ["far", "very much without the pain getting worse", "for long", "up the stairs", "like i used to"])
 @pytest.mark.parametrize("function", ["can't walk", "couldn't stand", "can barely walk"])
 def test_a_function_told_with_a_limit_is_limited_not_lost(reader, function, limit):
