@@ -210,11 +210,15 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
             }
             if f.status.value != "present":
                 entity["role"] = f.status.value
+            if f.context:  # why it is not plain: "asked", "other", "historical"...
+                entity["context"] = list(f.context)
             entities.append(entity)
         for name in ("age", "duration", "progression", "onset", "side", "subject"):
             value = getattr(extraction, name)
             if value is not None:
                 entities.append({"entity": name, "value": value, "start": 0, "end": 0, "confidence": 1.0})
+                if name == "subject" and extraction.subject_said:
+                    entities[-1]["said"] = True
         for topic in extraction.topics[:max_topics]:
             entities.append({"entity": "topic", "value": topic, "start": 0, "end": 0, "confidence": 1.0})
         if extraction.foreign:

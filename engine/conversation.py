@@ -127,6 +127,7 @@ EMPTY_MESSAGE = _SAY["empty_message"]
 MARKUP_ONLY = _SAY["markup_only"]
 NO_WORDS = _SAY["no_words"]
 FOREIGN = _SAY["foreign"]
+SOMEONE_ELSE = _SAY["someone_else"]
 OUT_OF_SCOPE = _SAY["out_of_scope"]
 BOT = _SAY["bot"]
 HELP = _SAY["help"]
@@ -166,6 +167,8 @@ def _fmt(text: str, locale: Optional[str]) -> str:
 # Said by the person, answered, never recorded as a clinical fact.
 STOP_MEDICINE = "QL_STOP_MEDICINE"
 NOT_FACTS = {STOP_MEDICINE}
+# contexts in which a sign is named without being the person's now (reader/context.py)
+NOT_THEIRS_NOW = {"asked", "other", "historical", "hypothetical"}
 STOP_MEDICINE_NOTE = _SAY["stop_medicine_note"]
 
 
@@ -227,7 +230,10 @@ def _step(state: State, turn: Turn) -> Outcome:
     if turn.first("locale") in ("uk", "eu", "us"):
         state.locale = turn.first("locale")
     before = facts.to_dict()
-    noted = _record_entities(facts, turn, state.pending)
+    elsewhere = _about_someone_else(facts, turn)
+    if elsewhere:
+        replies.append(Reply(SOMEONE_ELSE))
+    noted = _record_entities(facts, turn, state.pending, elsewhere)
     foreign = any(e.get("entity") == "language" and e.get("value") == "other" for e in turn.entities)
     escalation = None
     if state.pending and state.pending.startswith(ESCALATE) and not foreign:
@@ -369,12 +375,28 @@ def absorb(state: State, turn: Turn) -> Outcome:
 # ------------------------------------------------------------------ helpers
 
 
-def _record_entities(facts: Facts, turn: Turn, pending: Optional[str] = None) -> List[str]:
-    """Apply the entities of the message to the facts; return what was newly noted."""
+def _about_someone_else(facts: Facts, turn: Turn) -> bool:
+    """Mid-interview, a message told about another person ("my sister just texted, she's
+    had tingly hands for months"): the person has already answered about themself, and
+    the message does not say outright that the check is for someone else ("it's for my
+    husband")."""
+    subject = next((e for e in turn.entities if e.get("entity") == "subject"), None)
+    if subject is None or subject.get("value") != "other" or subject.get("said") or facts.subject == "other":
+        return False
+    return any(facts.known(c) for c in facts.status if c.startswith("SX_"))
+
+
+def _record_entities(facts: Facts, turn: Turn, pending: Optional[str] = None, elsewhere: bool = False) -> List[str]:
+    """Apply the entities of the message to the facts; return what was newly noted.
+    ``elsewhere``: the message is about someone else; only a red flag (and what makes one
+    more urgent) counts: a possible emergency is never dropped, whoever it is about."""
     kb = load_knowledge()
     noted: List[str] = []
     for e in turn.entities:
         name, value = e.get("entity"), e.get("value")
+        if elsewhere and not (name in CODE_ENTITIES and isinstance(value, str) and value in kb.concepts
+                              and kb.concept(value).kind in (Kind.RED_FLAG, Kind.QUALIFIER)):
+            continue
         if name in CODE_ENTITIES and isinstance(value, str) and value in kb.concepts:
             if value in NOT_FACTS:
                 continue
@@ -388,6 +410,8 @@ def _record_entities(facts: Facts, turn: Turn, pending: Optional[str] = None) ->
                     continue
                 prefix = {Status.PRESENT: "", Status.ABSENT: "no ", Status.UNSURE: "not sure about "}[status]
                 noted.append(prefix + kb.concept(value).label)
+    if elsewhere:  # their age, how long, for whom: not the person's
+        return noted
     age = turn.first("age")
     if age is not None:
         try:
@@ -444,8 +468,16 @@ def _apply_answer(state: State, turn: Turn) -> bool:
     if q.kind == "yesno":
         # what the message tells about the asked sign answers before its first word does:
         # "no i don't think so... well he messed himself" to "loss of bowel control?" is not a no
-        told = {e.get("role") or "present" for e in turn.entities if e.get("entity") in CODE_ENTITIES and e.get("value") in q.codes}
+        about = [e for e in turn.entities if e.get("entity") in CODE_ENTITIES and e.get("value") in q.codes]
+        told = {e.get("role") or "present" for e in about}
         content = "affirm" if "present" in told else "dont_know" if "unsure" in told else None
+        # "he" is the person asked about when the check is for someone else
+        elsewhere = NOT_THEIRS_NOW - ({"other"} if facts.subject == "other" else set())
+        if content == "dont_know" and all(set(e.get("context") or ()) & elsewhere for e in about) \
+                and leads_with_no(turn.text or ""):
+            # "no, i asked her about dark thoughts and she said no": the sign is named only as
+            # asked about, another person's, past or hypothetical; the "no" answers
+            content = "deny"
         intent = content or _leading_answer(turn.text, symptom_question=all(c.startswith("SX_") for c in q.codes), options=len(q.codes)) or intent
         if intent in ANSWER_INTENTS:
             if intent in ("affirm", "dont_know") and q.follow_up_on_yes and not any(facts.has(c) for c in q.codes):

@@ -8,6 +8,8 @@ factors.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Tuple
 
@@ -109,6 +111,18 @@ def yesno(code: str, relevant: Predicate = lambda f, a: True) -> Question:
     return Question(id=code, kind="yesno", codes=(code,), relevant=relevant, **_words(code))
 
 
+_THEM = ((r"\byourself\b", "themselves"), (r"\byour\b", "their"), (r"\byou are\b", "they are"),
+         (r"\byou have\b", "they have"), (r"\byou\b", "them"))
+
+
+def for_them(text: str) -> str:
+    """A question about the person, worded about someone else ("your life or harming
+    yourself" -> "their life or harming themselves")."""
+    for pattern, words in _THEM:
+        text = re.sub(pattern, words, text)
+    return text
+
+
 def _kb_ask(code: str) -> str:
     return load_knowledge().concept(code).ask
 
@@ -153,7 +167,7 @@ def _confirm(code: str) -> Question:
         id=f"CONFIRM_{code}",
         kind="yesno",
         text_self=_TEXTS["confirm"]["self"].format(ask=ask),
-        text_other=_TEXTS["confirm"]["other"].format(ask=ask.replace("your ", "their ")),
+        text_other=_TEXTS["confirm"]["other"].format(ask=for_them(ask)),
         why=_TEXTS["confirm"]["why"],
         codes=(code,),
         relevant=lambda f, a, c=code: f.status.get(c) == Status.UNSURE,

@@ -154,6 +154,18 @@ def _possible_red_flags(raw: Mapping[str, Any], concepts: Mapping[str, Concept])
     return out
 
 
+def _people(raw: Dict[str, Any]) -> Tuple[str, ...]:
+    """Everyone other than the writer: the relations and every blood relative."""
+    return tuple(dict.fromkeys(_tuple_of_str(raw.get("relations")) + _tuple_of_str(raw.get("blood_relatives"))))
+
+
+def _asking_for(raw: Dict[str, Any]) -> Tuple[str, ...]:
+    """The phrases that say the person asks for someone else: those listed and "for my
+    <person>" for every person (not "baby": "worried for my baby" is a pregnant writer's)."""
+    made = tuple(f"for my {p}" for p in _people(raw) if p != "baby")
+    return tuple(dict.fromkeys(_tuple_of_str(raw.get("subject_other")) + made))
+
+
 def _tuple_of_str(values) -> Tuple[str, ...]:
     return tuple(str(v) for v in (values or ()))
 
@@ -278,8 +290,8 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         progression_rate=groups("progression_rate"),
         onset=groups("onset"),
         side=groups("side"),
-        subject_other=_tuple_of_str(raw.get("subject_other")),
-        relations=_tuple_of_str(raw.get("relations")),
+        subject_other=_asking_for(raw),
+        relations=_people(raw),
         topics=topics,
         blood_relatives=_tuple_of_str(raw.get("blood_relatives")),
         family_history_of=_tuple_of_str(raw.get("family_history_of")),

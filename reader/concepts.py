@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import AbstractSet, Dict, Iterable, List, Sequence, Set, Tuple
 
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -112,6 +112,10 @@ class ConceptMatcher:
                 for gi, group in enumerate(combo):
                     self._add("G", concept.code, ci, gi, group)
 
+        # where on a body part ("on the right side of my tongue", "the tips of my fingers"):
+        # these words do not count towards a combination's window
+        self._add("L", "", 0, 0, knowledge.word_classes.get("site_locators", ()))
+
         states = knowledge.states
         self._state_codes = set(states.get("codes", ()))
         self._object_words = set(states.get("object_words", ()))
@@ -141,9 +145,12 @@ class ConceptMatcher:
         denied: Dict[str, List[Tuple[int, int]]] = {}
         groups: Dict[Tuple[str, int, int], List[Tuple[int, int]]] = {}
         found = self.phrases(doc) + (self.matcher(doc) if self.matcher_used else [])
+        locators: Set[int] = set()
         for match_id, s, e in found:
             kind, code, ci, gi = self._keys[match_id]
-            if kind == "P":
+            if kind == "L":
+                locators.update(range(s, e))
+            elif kind == "P":
                 phrases.setdefault(code, []).append((s, e))
             elif kind == "X":
                 excluded.setdefault(code, []).append((s, e))
@@ -164,7 +171,7 @@ class ConceptMatcher:
                     continue
                 for lo, hi in clauses:
                     inside = [[sp for sp in occ if lo <= sp[0] and sp[1] <= hi] for occ in per_group]
-                    for s, e, g in combo_spans(inside, doc, lo, hi, concept.combo_windows[ci]):
+                    for s, e, g in combo_spans(inside, doc, lo, hi, concept.combo_windows[ci], locators):
                         if (s, e) not in gaps or len(g) < len(gaps[(s, e)]):
                             gaps[(s, e)] = g
                         if not concept.combo_possible[ci]:
@@ -277,10 +284,13 @@ def clause_spans(doc: Sequence) -> Tuple[List[int], List[Tuple[int, int]]]:
     return clause_of, clauses
 
 
-def combo_spans(per_group: List[List[Tuple[int, int]]], doc, lo: int, hi: int, window: int) -> List[Tuple[int, int, Tuple[int, ...]]]:
+def combo_spans(per_group: List[List[Tuple[int, int]]], doc, lo: int, hi: int, window: int,
+                transparent: AbstractSet[int] = frozenset()) -> List[Tuple[int, int, Tuple[int, ...]]]:
     """Spans where an occurrence of every group lies within ``window`` tokens.
 
-    A multi-word alternative counts as one token towards the window. Each span
+    A multi-word alternative counts as one token towards the window, and so do the
+    ``transparent`` positions (where on a body part: "on the right side of my tongue")
+    that no group matched. Each span
     comes with its gaps: the positions inside it that no group matched, where
     a negation ("my legs are not weak") still applies.
     """
@@ -306,6 +316,9 @@ def combo_spans(per_group: List[List[Tuple[int, int]]], doc, lo: int, hi: int, w
         s = min(c[0] for c in chosen)
         e = max(c[1] for c in chosen)
         extra = sum(c[1] - c[0] - 1 for c in chosen)
+        if transparent:
+            covered = {k for c in chosen for k in range(c[0], c[1])}
+            extra += sum(1 for k in transparent if s <= k < e and k not in covered)
         if e - s - extra <= window and not any(s <= k < e for k in breaks):
             covered = {k for c in chosen for k in range(c[0], c[1])}
             spans.append((s, e, tuple(k for k in range(s, e) if k not in covered)))

@@ -40,6 +40,7 @@ class Reading:
     onset: Optional[str] = None  # sudden | gradual
     side: Optional[str] = None  # one | both
     subject: Optional[str] = None  # "other" when asking for someone else
+    subject_said: bool = False  # "asking for my husband": said outright, not only told about
     topics: List[str] = field(default_factory=list)
     foreign: bool = False
     locale: Optional[str] = None  # uk | eu | us when the person says where they are
@@ -170,6 +171,7 @@ class Reader:
         out.onset = onset
         out.side = _first(mods, doc, "side", ("one", "both"))
         out.subject = subject
+        out.subject_said = subject == "other" and self.subjects.said(doc)
         out.topics = self._rank_topics(doc)
         out.locale = locale_of(text)
         return out

@@ -172,6 +172,8 @@ class Speller:
             for w in members:
                 add(w)
         words.update(self.knowledge.spelling.values())
+        for person in self.knowledge.relations:  # "bestie" is no typo of a clinical word
+            add(person)
         # the English words a prefix pattern stands for ("dizz*": dizziness, dizzy...)
         from reader.concepts import words_starting
 

@@ -23,6 +23,21 @@ class SubjectReader:
     def __init__(self, knowledge: Knowledge, nlp) -> None:
         self.patterns = PatternSet(nlp, {"other": knowledge.subject_other})
         self.relations = set(knowledge.relations)
+        # "other half", "co-worker": the words of a relation as the tokenizer splits them
+        self._multi = sorted({tuple(t.lower_ for t in nlp.tokenizer(r)) for r in knowledge.relations if not r.isalpha()}, key=len, reverse=True)
+
+    def _person_after(self, doc, k: int) -> int:
+        """How many tokens after position ``k`` ("my") name a person (0: none)."""
+        if k + 1 >= len(doc):
+            return 0
+        for words in self._multi:  # the longest first: "father-in-law" before "father"
+            if tuple(t.lower_ for t in doc[k + 1 : k + 1 + len(words)]) == words:
+                return len(words)
+        return int(doc[k + 1].lemma_ in self.relations or doc[k + 1].lower_ in self.relations)
+
+    def said(self, doc) -> bool:
+        """The message says outright whom it asks for ("asking for my husband", "for my mum")."""
+        return bool(self.patterns.find(doc).get("other"))
 
     def subject(self, doc) -> Optional[str]:
         if not len(doc):
@@ -30,8 +45,9 @@ class SubjectReader:
         if self.patterns.find(doc).get("other"):
             return "other"
         for k, t in enumerate(doc[:-1]):
-            if t.lower_ == "my" and (doc[k + 1].lemma_ in self.relations or doc[k + 1].lower_ in self.relations):
-                rest = [x.lower_ for x in doc[k + 2 : k + 6]]
+            n = self._person_after(doc, k) if t.lower_ == "my" else 0
+            if n:
+                rest = [x.lower_ for x in doc[k + 1 + n : k + 5 + n]]
                 if any(v in rest for v in _VERBS):
                     # "my mum (82) has numb feet, i'm worried" is about her; "my husband has
                     # pernicious anaemia and i have tingling" is about the writer
@@ -45,11 +61,10 @@ class SubjectReader:
         # told about a relative in the third person ("found my husband slumped ... his
         # lips drooped ... he was not responding"), the writer only an onlooker
         words = [t.lower_ for t in doc]
-        relation = any(w == "my" and k + 1 < len(words) and (words[k + 1] in self.relations or doc[k + 1].lemma_ in self.relations) for k, w in enumerate(words))
+        relation = any(w == "my" and self._person_after(doc, k) for k, w in enumerate(words))
         third = sum(w in THIRD_PERSON for w in words)
         first = sum(w in ("i", "me", "myself") for w in words) + sum(
-            w == "my" and not (k + 1 < len(words) and (words[k + 1] in self.relations or doc[k + 1].lemma_ in self.relations))
-            for k, w in enumerate(words)
+            w == "my" and not self._person_after(doc, k) for k, w in enumerate(words)
         )
         if relation and third >= 2 and third >= 2 * first:
             return "other"

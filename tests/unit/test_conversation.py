@@ -22,10 +22,14 @@ def entities(text: str) -> List[dict]:
         d = {"entity": f.kind.value, "value": f.code}
         if f.status.value != "present":
             d["role"] = f.status.value
+        if f.context:
+            d["context"] = list(f.context)
         out.append(d)
     for name in ("age", "duration", "progression", "onset", "side", "subject"):
         if getattr(e, name) is not None:
             out.append({"entity": name, "value": getattr(e, name)})
+            if name == "subject" and e.subject_said:
+                out[-1]["said"] = True
     out += [{"entity": "topic", "value": t} for t in e.topics[:3]]
     if e.foreign:
         out.append({"entity": "language", "value": "other"})
@@ -563,6 +567,25 @@ def test_the_confirmation_answer_decides_and_not_sure_counts_as_yes(answer, inte
         assert c.state.facts.status["RF_CHEST_PAIN"].value == "absent" and c.pending != "CONFIRM_RF_CHEST_PAIN"
 
 
+@pytest.mark.parametrize("opening, code, answer", [
+    ("could this be a heart attack", "RF_CHEST_PAIN", "no, i asked him about chest pain and he said no"),  # asked about
+    ("could this be a heart attack? my feet tingle", "RF_CHEST_PAIN", "no, my dad had a heart attack"),     # another person's
+    ("was it a stroke? my feet tingle", "RF_STROKE", "no, my dad had a stroke"),
+    ("was it a stroke? my feet tingle", "RF_STROKE", "no, i asked her about a stroke and she said no"),
+])
+def test_a_no_answers_the_direct_question_when_the_sign_is_named_only_in_another_context(opening, code, answer):
+    c = Chat().say(opening)
+    assert c.pending == f"CONFIRM_{code}"
+    assert any(e.get("value") == code and e.get("role") == "unsure" for e in entities(answer))  # named, in a context
+    c.say(answer, "deny")
+    assert c.state.facts.status[code].value == "absent" and code not in (c.slots["red_flags"] or [])
+
+
+def test_a_no_followed_by_the_sign_said_as_possible_still_gets_it_confirmed():
+    c = Chat().say("could this be a heart attack").say("no. well my chest feels a bit funny", "deny")
+    assert "RF_CHEST_PAIN" in (c.slots["red_flags"] or [])
+
+
 @pytest.mark.parametrize("answer, code", [("yes the breathing one", "RF_BREATHLESS_SEVERE"), ("maybe the thoughts one", "RF_SUICIDAL")])
 def test_a_yes_to_the_screen_that_names_its_option_is_acted_on(answer, code):
     c = Chat().say("hi", "greet")
@@ -778,3 +801,40 @@ def test_weakness_getting_worse_slowly_is_no_red_flag():
     c.say("no", intent="deny")
     c.until("PROGRESSION").say("slowly getting worse")
     assert c.pending != "CONFIRM_RF_RAPID_WEAKNESS" and "RF_RAPID_WEAKNESS" not in c.slots["red_flags"]
+
+
+# ------------------------------------------- someone else mentioned mid-interview
+
+def test_a_message_about_someone_else_mid_interview_keeps_the_check_about_the_person():
+    c = Chat().say("i feel fine, just wondering about b12").say("no", "deny")
+    c.until("SX_PARAESTHESIA")
+    c.say("no", "deny")
+    c.say("my sister just texted me, shes had tingly hands for months. should she use this too?")
+    assert c.state.facts.subject != "other" and c.state.facts.status["SX_PARAESTHESIA"].value == "absent"
+    assert c.state.facts.duration is None and "start over" in c.texts
+
+
+def test_saying_outright_the_check_is_for_someone_else_still_switches():
+    c = Chat().say("i feel fine, just wondering about b12").say("no", "deny")
+    c.until("SX_PARAESTHESIA")
+    c.say("no", "deny")
+    c.say("sorry, i'm asking for my husband, he has tingly hands")
+    assert c.state.facts.subject == "other"
+
+
+def test_someone_elses_red_flag_mid_interview_is_still_acted_on():
+    c = Chat().say("i feel fine, just wondering about b12").say("no", "deny")
+    c.until("SX_PARAESTHESIA")
+    c.say("no", "deny")
+    c.say("my sister just texted, her face has dropped on one side and she is slurring")
+    assert "RF_STROKE" in (c.slots["red_flags"] or []) and c.slots["triage_level"] == "emergency"
+
+
+def test_every_direct_question_about_someone_else_speaks_of_them():
+    import re as _re
+
+    from engine.questions import QUESTIONS
+
+    for q in QUESTIONS:
+        if q.id.startswith("CONFIRM_"):
+            assert not _re.search(r"\byou(?:r|rself)?\b", q.text_other.split("?")[0].split(":", 1)[-1]), q.text_other

@@ -170,6 +170,21 @@ def test_a_partners_condition_is_neither_mine_nor_family_history(reader, partner
     assert r.status_of("RK_AUTOIMMUNE") is None and r.status_of("RK_FAMILY_HX") is None
 
 
+def test_every_person_word_of_the_knowledge_file_is_someone_else(reader):
+    """A symptom of "my <person>" (any relation or blood relative: "my mate", "my
+    cousin", "my hubby") is theirs, never the writer's; "for my <person>" asks for them."""
+    kb = load_knowledge()
+    assert set(kb.blood_relatives) <= set(kb.relations)
+    for person in [p for p in kb.relations if " " not in p]:
+        r = reader.read(f"my {person} has numb feet")
+        assert r.subject == "other", person
+        assert reader.read(f"my {person}'s feet went numb last year, is that the same thing?").status_of("SX_PARAESTHESIA") is None, person
+        mine = reader.read(f"my {person}'s hands are numb, i have burning feet")
+        assert mine.status_of("SX_BURNING_FEET") == P and mine.status_of("SX_PARAESTHESIA") is None, person
+    assert "for my cousin" in kb.subject_other and "for my baby" not in kb.subject_other
+    assert reader.read("numb feet and so worried for my baby").subject is None
+
+
 def test_the_writers_own_words_end_another_persons_stretch(reader):
     assert reader.read("my daughter thinks I am confused a lot").status_of("SX_COGNITIVE") == P
 
@@ -663,3 +678,37 @@ def test_help_needed_to_move_stand_or_walk_is_a_lost_function(reader, helper, fu
 @pytest.mark.parametrize("part", ["shoulder", "arm", "face"])
 def test_numbness_of_a_side_and_a_part_told_apart_is_a_possible_stroke(reader, side, part):
     assert reader.read(f"numbness on the {side} {part} for two weeks").status_of("RF_STROKE") == U
+
+
+# ------------------------------------------------ where on a body part, wishes, vague chest
+
+def test_where_on_a_body_part_does_not_count_towards_a_combinations_window(reader):
+    """Every locator of the word class ``site_locators`` ("on the right side of my
+    tongue") is transparent; other words of the same length still count."""
+    kb = load_knowledge()
+    for loc in kb.word_classes["site_locators"]:
+        r = reader.read(f"a big ulcer has come up on {loc} my tongue")
+        assert r.status_of("SX_MOUTH_ULCERS") == P, loc
+    filler = " ".join(["very"] * 6)
+    assert reader.read(f"a big ulcer has come up {filler} and my tongue").status_of("SX_MOUTH_ULCERS") is None
+
+
+@pytest.mark.parametrize("wish", ["wishing", "praying", "i fantasize about", "daydreaming that"])
+@pytest.mark.parametrize("event", ["a car would hit me", "a bus would run me over", "i would not wake up"])
+def test_a_wish_for_ones_own_death_is_suicidal_language(reader, wish, event):
+    assert reader.read(f"driving home i keep {wish} {event}").status_of("RF_SUICIDAL") == P
+
+
+@pytest.mark.parametrize("feeling", ["a strange sensation", "butterflies", "a burning"])
+def test_a_vague_feeling_in_the_chest_gets_the_direct_question(reader, feeling):
+    assert reader.read(f"there is {feeling} in my chest").status_of("RF_CHEST_PAIN") == U
+
+
+def test_waking_with_it_is_an_onset_just_now(reader):
+    assert reader.read("i woke up with no feeling in my left leg").status_of("RF_STROKE") == P
+    assert reader.read("there is no feeling in my left leg").status_of("RF_STROKE") == U
+
+
+def test_a_motion_word_alone_is_not_a_walking_problem(reader):
+    assert reader.read("my thoughts keep veering off").status_of("SX_BALANCE_GAIT") is None
+    assert reader.read("i keep veering to the left when i walk").status_of("SX_BALANCE_GAIT") == P
