@@ -136,6 +136,8 @@ GOODBYE = _SAY["goodbye"]
 RESTARTED = _SAY["restarted"]
 DONE_PROMPT = _SAY["done_prompt"]
 AFTER_RED_FLAG = _SAY["after_red_flag"]
+AFTER_RED_FLAG_CRISIS = _SAY["after_red_flag_crisis"]
+WHEN_READY = _SAY["when_ready"]
 UPDATED = _SAY["updated"]
 NO_TOPIC = _SAY["no_topic"]
 WHY_GENERIC = _SAY["why_generic"]
@@ -628,7 +630,7 @@ def _after_side_reply(state: State, replies: List[Reply], changed: bool, answere
     if state.stage == "done":
         return _after_result(state, replies, changed)
     if state.stage == "start":
-        return Outcome(state, replies + [Reply("When you're ready, tell me what's been happening, or say 'start' to begin the check.")])
+        return Outcome(state, replies + [Reply(WHEN_READY)])
     # a question about B12 that got its answer does not use up the pending question
     return _continue(state, replies, resume=True, miss=not answered_topic)
 
@@ -636,8 +638,10 @@ def _after_side_reply(state: State, replies: List[Reply], changed: bool, answere
 def _after_result(state: State, replies: List[Reply], changed: bool) -> Outcome:
     """A message after the result: keep pointing to red-flag advice, or update the result."""
     if state.red_flags_advised:
-        # every message after the warning-sign advice repeats the number: it may be the one read
-        replies.append(Reply(_fmt(AFTER_RED_FLAG, state.locale)))
+        # every message after the warning-sign advice repeats the number: it may be the one read;
+        # after advice for suicidal thoughts alone, the crisis line comes first
+        crisis = "RF_SUICIDAL" in state.red_flags_advised and decide(state.facts).level != "emergency"
+        replies.append(Reply(_fmt(AFTER_RED_FLAG_CRISIS if crisis else AFTER_RED_FLAG, state.locale)))
         return Outcome(state, replies)
     if changed:
         replies.append(Reply(UPDATED))

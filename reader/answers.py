@@ -13,9 +13,11 @@ lists are knowledge.yml ``answers``. General rules, in order:
    is "not sure", never a "no" to all of them (clinical reference section 5);
    for a single question a contrast is still a no ("no, just paracetamol now
    and then") and a denial taken back is "not sure";
-4. a leading "no" word is no;
+4. a leading "no" word is no, and so is a denial that ends the answer ("had a clot
+   in 2018, nothing like that now");
 5. for a symptom: "sometimes", "on and off", "only at night" are yes; "my
-   eyes are fine" is no.
+   eyes are fine", "warm enough" are no, and "not strong enough" (an all-clear
+   denied) is yes.
 """
 from __future__ import annotations
 
@@ -41,6 +43,8 @@ def _patterns() -> dict:
     for key in ("unsure", "contrast", "sometimes", "fine", "retract"):
         anywhere[key] = re.compile(r"\b(?:" + _alternation(raw.get(key, ())) + r")\b")
     negative = re.compile(r"\b(?:no|not|never|nope|nah|none|nothing)\b")
+    # the last clause is a denial: "..., nothing like that now"
+    lead["no_tail"] = re.compile(r"(?:^|[,.;!?]|\bbut|\band)\s*(?:" + _alternation(raw.get("no_tail", ())) + r")(?:\s+(?:now|at the moment|currently|these days|thankfully|though))?\W*$")
     return {"lead": lead, "any": anywhere, "negative": negative}
 
 
@@ -58,14 +62,19 @@ def read_answer(text: str, options: int = 1, symptom: bool = False) -> Optional[
         return "dont_know"
     if options > 1 and p["negative"].search(t) and anywhere["contrast"].search(t):
         return "dont_know"  # "not physically": a no to some options only
+    fine = anywhere["fine"].search(t)
+    if symptom and fine and t[: fine.start()].split()[-1:] in (["not"], ["never"]):
+        return "affirm"  # an all-clear denied: "i'm not strong enough", "never warm enough"
     if lead["no"].search(t):
         if _taken_back(t, anywhere["retract"]):
             return "dont_know"  # "no. well my leg's been bad since an hour ago"
         return "deny"
+    if lead["no_tail"].search(t):
+        return "deny"  # "had a clot in 2018 and a bladder op once, nothing like that now"
     if symptom and anywhere["sometimes"].search(t) and not p["negative"].search(t):
         return "affirm"
-    if symptom and anywhere["fine"].search(t):
-        return "deny"
+    if symptom and fine:
+        return "deny"  # "warm enough", "my eyes are fine"
     return None
 
 

@@ -120,6 +120,8 @@ class ConceptMatcher:
         self._state_codes = set(states.get("codes", ()))
         self._object_words = set(states.get("object_words", ()))
         self._time_words = set(states.get("time_words", ()))
+        self._noun_markers = set(states.get("noun_markers", ()))
+        self._things = set(states.get("also_things", ()))
         self._directions = {w: set(after) for w, after in (states.get("directions") or {}).items()}
 
     def _has_object(self, doc: Doc, end: int) -> bool:
@@ -131,6 +133,14 @@ class ConceptMatcher:
         if nxt not in self._object_words and nxt not in self._directions.get(doc[end - 1].lower_, ()):
             return False
         return not (end + 1 < len(doc) and doc[end + 1].lower_ in self._time_words)
+
+    def _a_thing(self, doc: Doc, sp: Tuple[int, int]) -> bool:
+        """A state's one word used as a noun: after "the" and heading its phrase ("walk ok on
+        the flat", "hit the low"), not before one ("the tired feeling") (knowledge ``states``)."""
+        s, e = sp
+        if e - s != 1 or s == 0 or doc[s - 1].lower_ not in self._noun_markers or doc[s].lower_ not in self._things:
+            return False
+        return e == len(doc) or not doc[e].is_alpha or doc[e].is_stop
 
     # ---------------------------------------------------------------- build
     def _add(self, kind: str, code: str, combo: int, group: int, phrases: Iterable[str]) -> None:
@@ -178,7 +188,7 @@ class ConceptMatcher:
                             definite.add((s, e))
             kept = [sp for sp in dedupe(gaps) if not any(overlap(sp, x) for x in excluded.get(code, ()))]
             if code in self._state_codes:
-                kept = [sp for sp in kept if not self._has_object(doc, sp[1])]
+                kept = [sp for sp in kept if not self._has_object(doc, sp[1]) and not self._a_thing(doc, sp)]
             denials = denied.get(code, [])
             # a denial that starts between the parts of a combo interrupts it
             # ("gave up being vegan, eat meat now" is not "gave up ... meat")

@@ -68,6 +68,9 @@ class ContextReader:
             if cat == "other":
                 preceding += [f"my {r}" for r in relations] + [f"my {r}s" for r in relations]
                 following += [f"my {r} has" for r in relations]
+                # the writer among them: "me and my gf do nangs", "my husband and i are vegan"
+                pseudo += [f"me and my {r}" for r in relations] + [f"my {r} and i" for r in relations] \
+                    + [f"my {r} and me" for r in relations] + [f"i and my {r}" for r in relations]
             if cat in ("negated", "uncertain"):
                 pseudo += own_words
             # another person's stretch ends where the writer speaks of themself

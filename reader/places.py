@@ -21,6 +21,10 @@ _CUE = (
     r"(?:\b(?:i'?m|i am|im|we'\s?re|we are|i'?ve been|we'?ve been)\s+(?:currently\s+|now\s+|still\s+|living\s+|staying\s+|based\s+)?(?:over\s+|out\s+|down\s+|up\s+|back\s+)?(?:in|at)"
     r"|\b(?:i|we)\s+(?:currently\s+|now\s+)?(?:live|stay|reside|am living|are living)\s+in"
     r"|\b(?:here|living|based|located)\s+in"
+    # "we're" typed without its apostrophe and subject: "hey, were in florida" (not "we were in")
+    r"|(?<!\bwe\s)(?<!\bthey\s)(?<!\byou\s)(?<!\bi\s)\bwere\s+(?:currently\s+|now\s+|living\s+|based\s+)?in"
+    # a greeting from where they are: "hi from ohio", "hello from berlin", "writing from dublin"
+    r"|\b(?:hi|hello|hey|hiya|greetings|writing|messaging|texting)\s+(?:all\s+|everyone\s+)?from"
     r"|\b(?:i|we)\s+(?:have\s+|'ve\s+)?(?:just\s+|recently\s+)?(?:moved|relocated|emigrated)\s+(?:over\s+)?to"
     r"|\b(?:i'?m|i am|we'\s?re|we are)\s+(?:an?\s+)?(?:american|irish|french|german|spanish|italian|dutch)\s+(?:living\s+)?in)"
 )

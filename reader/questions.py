@@ -50,6 +50,24 @@ DIAGNOSIS_FRAMES = (
     "is it", "is this", "is that", "be caused by", "be from", "be due to", "be because of", "be down to",
     "be related to", "be linked to", "be the cause",
 )
+# "would slurred speech count?", "is chest pain one of them?": asking whether a sign is on
+# a list is not saying one has it
+COUNTS_TAILS = ("count", "counts", "one of them", "one of those", "one of these", "included", "on the list", "on that list", "on your list")
+
+
+def asks_if_it_counts(tokens, sentences) -> Set[int]:
+    """The sentences that ask whether something counts ("would slurred speech count?")."""
+    tails = [tuple(t.split()) for t in COUNTS_TAILS]
+    out: Set[int] = set()
+    for k, (lo, hi) in enumerate(sentences):
+        words = [t.lower_ for t in tokens[lo:hi]]
+        if words and words[-1] == "?":
+            body = tuple(words[:-1])
+            if any(body[-len(t):] == t for t in tails):
+                out.add(k)
+    return out
+
+
 # symptom codes that are themselves a diagnosis or a result ("do i have anaemia?")
 DIAGNOSIS_CODES = {"SX_BLOOD_RESULT"}
 # a statement turned into a question by a tag: "so i have pernicious anaemia, right?"

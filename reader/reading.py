@@ -12,7 +12,7 @@ from reader.language import OTHER_LANGUAGES, looks_foreign, stop_words
 from reader.normalise import normalise
 from reader.places import locale_of
 from reader.quantities import age_of, duration_of
-from reader.questions import DIAGNOSIS_CODES, QuestionReader, asked_whether, sentence_spans
+from reader.questions import DIAGNOSIS_CODES, QuestionReader, asked_whether, asks_if_it_counts, sentence_spans
 from reader.spelling import Speller
 from reader.subject import SubjectReader
 from reader.timing import onset_pattern, past_sentences, recent_sentences
@@ -105,6 +105,7 @@ class Reader:
         qfound = self.questions.find(doc)
         generic = self.questions.generic_questions(doc, sentences, qfound)
         frames = self.questions.diagnosis_frames(doc, sentences, qfound)
+        counts = asks_if_it_counts(doc, sentences)
         by_code: Dict[str, Finding] = {}
         sentence_of_code: Dict[str, int] = {}
         family: Optional[Finding] = None
@@ -131,6 +132,8 @@ class Reader:
                 status = Status.UNSURE  # "my chest feels funny": one direct question
             if status == Status.PRESENT and kind == Kind.RED_FLAG and self._only_a_name(doc, m):
                 status = Status.UNSURE  # "was it a stroke?": confirmed by a direct question
+            if status == Status.PRESENT and kind == Kind.RED_FLAG and sentence_of[m.start] in counts:
+                status = Status.UNSURE  # "would slurred speech count?": asked, then confirmed
             if status == Status.PRESENT and code in self.knowledge.chronic_reads_as and chronic \
                     and not recent[sentence_of[m.start]]:
                 # "can't walk" for years: not new; but "for months ... yesterday my legs gave way" is
@@ -181,7 +184,7 @@ class Reader:
             return Status.ABSENT
         if ctx.negated:
             return Status.ABSENT
-        if ctx.other and subject != "other":
+        if ctx.other and subject != "other" and m.code != "RK_FAMILY_HX":  # a relative's is the point of it
             # another person's condition in a message about the writer ("my dad had a
             # stroke"): not the writer's; a red flag is confirmed by a direct question
             return Status.UNSURE if kind == Kind.RED_FLAG else None

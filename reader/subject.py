@@ -16,6 +16,7 @@ _OWN_EXPERIENCE = ("have", "get", "feel", "suffer", "keep", "got", "have got", "
 _VERBS = ("is", "has", "keeps", "gets", "feels", "says", "suffers", "complains", "was", "had", "does", "can", "seems", "been", "cannot")
 
 
+_FINE = {"fine", "ok", "okay", "normal", "alright", "good"}
 _OWN_WITH_ADVERB = re.compile(r" i (?:just|also|only|still|now|really|often|sometimes|always|mostly|too|myself) (?:" + "|".join(_OWN_EXPERIENCE) + r") ")
 
 
@@ -23,6 +24,10 @@ class SubjectReader:
     def __init__(self, knowledge: Knowledge, nlp) -> None:
         self.patterns = PatternSet(nlp, {"other": knowledge.subject_other})
         self.relations = set(knowledge.relations)
+        # the writer's own body: "my husband is vegan and my feet tingle" is about the writer
+        body = [w for cls in ("lower_limb", "upper_limb", "mouth", "chest_site") for w in knowledge.word_classes.get(cls, ())]
+        self._body = {w.rstrip("*") for w in body if " " not in w}
+        self._body_prefixes = tuple(w[:-1] for w in body if w.endswith("*") and " " not in w)
         # "other half", "co-worker": the words of a relation as the tokenizer splits them
         self._multi = sorted({tuple(t.lower_ for t in nlp.tokenizer(r)) for r in knowledge.relations if not r.isalpha()}, key=len, reverse=True)
 
@@ -34,6 +39,16 @@ class SubjectReader:
             if tuple(t.lower_ for t in doc[k + 1 : k + 1 + len(words)]) == words:
                 return len(words)
         return int(doc[k + 1].lemma_ in self.relations or doc[k + 1].lower_ in self.relations)
+
+    def _own_body(self, doc) -> bool:
+        """The writer speaks of their own body ("my feet", "my fingertips")."""
+        for k, t in enumerate(doc[:-1]):
+            if t.lower_ == "my":
+                w = doc[k + 1].lower_
+                if (w in self._body or bool(self._body_prefixes) and w.startswith(self._body_prefixes)) \
+                        and not {x.lower_ for x in doc[k + 2 : k + 5]} & _FINE:
+                    return True  # but not "my hands are fine"
+        return False
 
     def said(self, doc) -> bool:
         """The message says outright whom it asks for ("asking for my husband", "for my mum")."""
@@ -53,7 +68,8 @@ class SubjectReader:
                     # pernicious anaemia and i have tingling" is about the writer
                     text = " " + " ".join(x.lower_ for x in doc) + " "
                     # "i get", and with one word between: "i just get", "i also have"
-                    own = any(f" i {v} " in text for v in _OWN_EXPERIENCE) or bool(_OWN_WITH_ADVERB.search(text))
+                    own = any(f" i {v} " in text for v in _OWN_EXPERIENCE) or bool(_OWN_WITH_ADVERB.search(text)) \
+                        or self._own_body(doc)
                     if not own:
                         return "other"
         if doc[0].lower_ in {"she", "he"}:

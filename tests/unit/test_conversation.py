@@ -838,3 +838,13 @@ def test_every_direct_question_about_someone_else_speaks_of_them():
     for q in QUESTIONS:
         if q.id.startswith("CONFIRM_"):
             assert not _re.search(r"\byou(?:r|rself)?\b", q.text_other.split("?")[0].split(":", 1)[-1]), q.text_other
+
+
+def test_after_advice_for_suicidal_thoughts_every_message_gives_the_crisis_line_first():
+    c = Chat().say("some days i just dont want to be alive anymore")
+    assert c.slots["triage_level"] == "urgent" and "116 123" in c.texts
+    c.say("yeah like not be alive. i wouldnt do anything though")
+    assert "116 123" in c.texts and "999" in c.texts
+    c = Chat().say("my chest is crushing and it goes down my left arm")
+    c.say("ok")
+    assert "999" in c.texts and "116 123" not in c.texts

@@ -29,3 +29,14 @@ def test_a_place_after_a_first_person_cue_gives_its_locale(text, locale):
 ])
 def test_no_locale_without_the_person_saying_where_they_are(text):
     assert locale_of(text) is None
+
+
+@pytest.mark.parametrize("text, locale", [
+    ("hey, were in florida. my feet tingle", "us"),     # we're without apostrophe or subject
+    ("hi from ohio. my hands are numb", "us"),          # a greeting from where they are
+    ("hello from berlin", "eu"),
+    ("we were in florida last year", None),             # a past trip, not where they are
+    ("my friend wrote from texas", None),
+])
+def test_where_the_person_greets_from_or_is_now(text, locale):
+    assert locale_of(text) == locale

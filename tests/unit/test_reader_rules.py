@@ -157,10 +157,11 @@ def test_a_hypothetical_symptom_is_not_recorded(reader):
 
 
 @pytest.mark.parametrize("relative", ["mum", "dad", "nan", "sister", "brother", "aunt", "grandmother"])
-def test_a_blood_relatives_condition_is_family_history(reader, relative):
-    r = reader.read(f"my {relative} has pernicious anaemia and my feet are numb")
+@pytest.mark.parametrize("condition", ["pernicious anaemia", "low b12", "b12 deficiency"])
+def test_a_blood_relatives_condition_is_family_history(reader, relative, condition):
+    r = reader.read(f"my {relative} has {condition} and my feet are numb")
     assert r.status_of("RK_FAMILY_HX") == P
-    assert r.status_of("RK_AUTOIMMUNE") is None
+    assert r.status_of("RK_AUTOIMMUNE") is None and r.status_of("SX_BLOOD_RESULT") is None
     assert r.status_of("SX_PARAESTHESIA") == P
 
 
@@ -712,3 +713,80 @@ def test_waking_with_it_is_an_onset_just_now(reader):
 def test_a_motion_word_alone_is_not_a_walking_problem(reader):
     assert reader.read("my thoughts keep veering off").status_of("SX_BALANCE_GAIT") is None
     assert reader.read("i keep veering to the left when i walk").status_of("SX_BALANCE_GAIT") == P
+
+
+@pytest.mark.parametrize("person", ["gf", "husband", "mate", "sister"])
+def test_the_writer_among_the_others_shares_what_they_do(reader, person):
+    assert reader.read(f"me and my {person} do nangs most weekends").status_of("RK_N2O") == P
+    assert reader.read(f"my {person} and i are vegan").status_of("RK_DIET_LOW_B12") == P
+    assert reader.read(f"my {person} does nangs most weekends and my feet tingle").status_of("RK_N2O") is None
+
+
+@pytest.mark.parametrize("person", ["husband", "mum", "friend"])
+def test_the_writers_own_body_keeps_the_message_theirs(reader, person):
+    r = reader.read(f"my {person} is vegan and my feet tingle")
+    assert r.subject is None and r.status_of("SX_PARAESTHESIA") == P and r.status_of("RK_DIET_LOW_B12") is None
+    assert reader.read(f"my {person} has numb feet and my hands are fine").subject == "other"
+
+
+def test_an_ability_or_state_said_to_be_enough_is_a_no_and_denied_is_a_yes():
+    from reader.answers import read_answer
+
+    enough = [w for w in load_knowledge().answers["fine"] if w.endswith(" enough")]
+    assert enough
+    for w in enough:
+        assert read_answer(w, symptom=True) == "deny", w
+        assert read_answer(f"i am not {w}", symptom=True) == "affirm", w
+        assert read_answer(f"never {w}", symptom=True) == "affirm", w
+    assert read_answer("no i feel fine", symptom=True) == "deny"
+
+
+@pytest.mark.parametrize("message, code", [
+    ("she says she can concentrate ok", "SX_COGNITIVE"),
+    ("i can still walk fine", "SX_MUSCLE_WEAK"),
+    ("i can remember things perfectly", "SX_COGNITIVE"),
+])
+def test_a_function_said_to_be_intact_is_not_its_symptom(reader, message, code):
+    assert reader.read(message).status_of(code) is None
+    assert reader.read(message.replace(" can ", " can not ").replace("still ", "")).status_of(code) == P
+
+
+@pytest.mark.parametrize("message, code", [
+    ("would slurred speech count?", "RF_STROKE"),
+    ("does chest pain count?", "RF_CHEST_PAIN"),
+    ("would a face drooping on one side count?", "RF_STROKE"),
+])
+def test_asking_whether_a_sign_counts_is_asked_not_had(reader, message, code):
+    assert reader.read(message).status_of(code) == U
+    statement = message.replace("would a ", "i have a ").replace("would ", "i have ").replace("does ", "i have ")
+    statement = statement.split(" count?")[0].split(" one of them?")[0]
+    assert reader.read(statement + ". does that count?").status_of(code) == P
+
+
+@pytest.mark.parametrize("word", ["flat", "low", "down"])
+def test_a_states_word_used_as_a_thing_is_not_the_state(reader, word):
+    assert reader.read(f"i can still walk ok on the {word}").status_of("SX_MOOD") is None
+    assert reader.read(f"i feel so {word} lately").status_of("SX_MOOD") == P
+    assert reader.read("the tired feeling never goes").status_of("SX_FATIGUE") == P
+
+
+@pytest.mark.parametrize("message", ["my dad had a stroke so im a bit paranoid", "i am paranoid about my health", "probably just being paranoid"])
+def test_paranoid_as_everyday_worry_is_not_paranoia(reader, message):
+    assert reader.read(message).status_of("SX_PSYCHOSIS") is None
+    assert reader.read("i am paranoid, people are watching me").status_of("SX_PSYCHOSIS") == P
+
+
+@pytest.mark.parametrize("answer", ["not now", "not at the moment, that was years ago", "not right now"])
+def test_not_now_is_a_no(answer):
+    from reader.answers import read_answer
+
+    assert read_answer(answer) == "deny"
+
+
+def test_a_denial_that_ends_the_answer_is_a_no():
+    from reader.answers import read_answer
+
+    for tail in load_knowledge().answers["no_tail"]:
+        assert read_answer(f"had a blood clot in 2018 and a bladder op once, {tail}", options=8) == "deny", tail
+        assert read_answer(f"had a blood clot in 2018 and a bladder op once. {tail} now") == "deny", tail
+    assert read_answer("had a blood clot in 2018 and a bladder op once", options=8) is None
