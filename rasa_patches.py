@@ -299,6 +299,72 @@ def _patch_form_temporary_tracker() -> None:
     FormAction._temporary_tracker = _temporary_tracker  # type: ignore[method-assign]
 
 
+# ---------------------------------------------------------------- 7b. applied events, incrementally
+# DialogueStateTracker.applied_events replays the whole session's events on every call
+# (undoing a form's happy path scans back through what it kept), and Rasa calls it
+# several times per turn: measured on a 252-event session, 5.4 ms a call against 0.1 ms
+# at the start. The replay is a left fold over the events, given the loop names of the
+# whole session; each tracker keeps its last result and, while its events only grew and
+# the loop names are the same, folds in only the new events. Anything else (fewer events,
+# another first part, a new loop name) replays everything as Rasa does.
+_APPLIED_CACHE = "_b12_applied_events"
+
+
+def applied_events_fold(tracker: Any, events: Any, loop_names: Any, applied: List[Any]) -> List[Any]:
+    """Rasa 3.6's DialogueStateTracker.applied_events loop body, from ``applied`` on."""
+    from rasa.shared.core.events import ActionExecuted, ActionReverted, Restarted, SessionStarted, UserUttered, UserUtteranceReverted
+
+    for event in events:
+        if isinstance(event, (Restarted, SessionStarted)):
+            applied = []
+        elif isinstance(event, ActionReverted):
+            tracker._undo_till_previous(ActionExecuted, applied)
+        elif isinstance(event, UserUtteranceReverted):
+            tracker._undo_till_previous(UserUttered, applied)
+            tracker._undo_till_previous(ActionExecuted, applied)
+        elif (
+            isinstance(event, ActionExecuted)
+            and event.action_name in loop_names
+            and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)
+        ):
+            tracker._undo_till_previous_loop_execution(event.action_name, applied)
+        else:
+            applied.append(event)
+    return applied
+
+
+def incremental_applied_events(tracker: Any) -> List[Any]:
+    """The same list as DialogueStateTracker.applied_events, folding in only new events."""
+    import itertools
+
+    from rasa.shared.core.events import ActiveLoop
+
+    events = tracker.events
+    n = len(events)
+    cached = tracker.__dict__.get(_APPLIED_CACHE)
+    if cached is not None:
+        store, count, last, loops, applied = cached
+        if store is events and 0 < count <= n and events[count - 1] is last:
+            new = list(itertools.islice(events, count, None))
+            new_loops = loops | {e.name for e in new if isinstance(e, ActiveLoop) and e.name}
+            if new_loops == loops:
+                applied = applied_events_fold(tracker, new, loops, list(applied))
+                tracker.__dict__[_APPLIED_CACHE] = (events, n, events[n - 1] if n else None, loops, applied)
+                return list(applied)
+    loops = frozenset(e.name for e in events if isinstance(e, ActiveLoop) and e.name)
+    applied = applied_events_fold(tracker, events, loops, [])
+    if n:
+        tracker.__dict__[_APPLIED_CACHE] = (events, n, events[n - 1], loops, applied)
+    return list(applied)
+
+
+def _patch_incremental_applied_events() -> None:
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    DialogueStateTracker.rasa_applied_events = DialogueStateTracker.applied_events  # the original, for the tests
+    DialogueStateTracker.applied_events = incremental_applied_events  # type: ignore[method-assign]
+
+
 # ---------------------------------------------------------------- 8. socket.io handlers replaced
 def swap_socketio_handlers(
     sio: Any,
@@ -343,6 +409,9 @@ PATCHES: List[Patch] = [
     Patch("form_temporary_tracker",
           "FormAction rebuilds the whole session's tracker from its events two or three times per turn to add a few events: late turns cost more (cProfile)",
           _patch_form_temporary_tracker),
+    Patch("incremental_applied_events",
+          "DialogueStateTracker.applied_events replays the whole session on every call, several times per turn (5.4 ms a call at 252 events against 0.1 ms at the start)",
+          _patch_incremental_applied_events),
 ]
 # The eighth, swap_socketio_handlers, is called by channels/resilient.py when Rasa builds the
 # socket.io blueprint, because the handlers only exist then; it checks the version itself.

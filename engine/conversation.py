@@ -242,6 +242,9 @@ def _step(state: State, turn: Turn) -> Outcome:
         escalation = _escalation_answer(state, turn)
     # another language is not read as an answer ("no lo sé" is not a "no")
     answered = False if foreign else (escalation is not None or _apply_answer(state, turn))
+    if answered:  # a doubt the answer itself settled ("not now. used to get chest pains") is not noted
+        settled = {f"not sure about {load_knowledge().concept(c).label}" for c, v in facts.status.items() if v == Status.ABSENT}
+        noted = [n for n in noted if n not in settled]
 
     _possible_red_flags(state, before)
 
@@ -478,8 +481,10 @@ def _apply_answer(state: State, turn: Turn) -> bool:
         if content == "dont_know" and all(set(e.get("context") or ()) & elsewhere for e in about) \
                 and leads_with_no(turn.text or ""):
             # "no, i asked her about dark thoughts and she said no": the sign is named only as
-            # asked about, another person's, past or hypothetical; the "no" answers
+            # asked about, another person's, past or hypothetical; the "no" answers it too
             content = "deny"
+            for e in about:
+                facts.set(e["value"], Status.ABSENT)
         intent = content or _leading_answer(turn.text, symptom_question=all(c.startswith("SX_") for c in q.codes), options=len(q.codes)) or intent
         if intent in ANSWER_INTENTS:
             if intent in ("affirm", "dont_know") and q.follow_up_on_yes and not any(facts.has(c) for c in q.codes):
@@ -489,7 +494,9 @@ def _apply_answer(state: State, turn: Turn) -> bool:
                     # "yes the breathing one", "maybe the thoughts one" name it (not sure counts as yes);
                     # a "no" taken back ("no. well my leg feels odd") points at it: one direct question
                     taken_back = leads_with_no(turn.text or "")
-                    facts.set(named, Status.UNSURE if taken_back else Status.PRESENT)
+                    # "would slurred speech count?" names it as a question: one direct question
+                    asked_back = any(e.get("value") == named and e.get("role") == "unsure" for e in about)
+                    facts.set(named, Status.UNSURE if taken_back or asked_back else Status.PRESENT)
                     state.asked.append(q.id)
                     return True
             if intent == "affirm" and q.follow_up_on_yes:

@@ -848,3 +848,19 @@ def test_after_advice_for_suicidal_thoughts_every_message_gives_the_crisis_line_
     c = Chat().say("my chest is crushing and it goes down my left arm")
     c.say("ok")
     assert "999" in c.texts and "116 123" not in c.texts
+
+
+def test_a_no_at_the_screen_settles_a_sign_told_only_as_past_and_it_is_not_asked_again():
+    c = Chat().say("hands and feet tingle")
+    assert c.pending == "RF_SCREEN"
+    c.say("not now. used to get chest pains when i was stressed at uni but thats years ago", "deny")
+    assert c.state.facts.status["RF_CHEST_PAIN"].value == "absent"
+    assert c.pending not in ("RF_SCREEN", "CONFIRM_RF_CHEST_PAIN") and "not sure about chest pain" not in c.texts
+
+
+def test_a_sign_named_at_the_screen_as_a_question_gets_the_direct_question():
+    c = Chat().say("hands tingle sometimes")
+    c.say("what counts? like would slurred speech count?", "inform")
+    assert c.pending == "CONFIRM_RF_STROKE" and not c.slots["red_flags"]
+    c.say("no, none of that", "deny")
+    assert not c.slots["red_flags"] and c.state.facts.status["RF_STROKE"].value == "absent"

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_patch_says_why_it_exists():
-    assert [p.name for p in rasa_patches.PATCHES] == ["action_validation", "action_endpoint", "fail_loud_tracker_store", "bounded_action_payload", "event_class_cache", "rule_policy_recent_states", "form_temporary_tracker"]
+    assert [p.name for p in rasa_patches.PATCHES] == ["action_validation", "action_endpoint", "fail_loud_tracker_store", "bounded_action_payload", "event_class_cache", "rule_policy_recent_states", "form_temporary_tracker", "incremental_applied_events"]
     assert all(len(p.why) > 30 for p in rasa_patches.PATCHES)
 
 
@@ -29,7 +29,7 @@ def test_applying_puts_each_patch_in_force():
     assert RemoteAction._validate_action_result is rasa_patches.validate_action_result
     assert rasa_patches.fail_loud_store_in_force()
     assert rasa.core.agent.FailSafeTrackerStore.__name__ == "FailLoudTrackerStore"
-    assert rasa_patches.apply_all() == ["action_validation", "action_endpoint", "fail_loud_tracker_store", "bounded_action_payload", "event_class_cache", "rule_policy_recent_states", "form_temporary_tracker"]  # once
+    assert rasa_patches.apply_all() == ["action_validation", "action_endpoint", "fail_loud_tracker_store", "bounded_action_payload", "event_class_cache", "rule_policy_recent_states", "form_temporary_tracker", "incremental_applied_events"]  # once
 
 
 def test_no_module_patches_rasa_when_imported():
@@ -156,3 +156,51 @@ def test_the_forms_temporary_tracker_is_the_one_rasa_would_rebuild():
         assert state(fast) == state(slow)
         assert fast.past_states(domain) == slow.past_states(domain)
         assert current.get_slot("interview") is None and len(current.events) == len(history)  # the current one untouched
+
+
+def test_applied_events_folded_in_as_they_come_are_the_ones_rasa_replays():
+    """Random sessions (forms starting, their happy paths collapsing, reverts, restarts,
+    a second loop appearing late), checked after every event against Rasa's own replay,
+    also when the tracker is copied or its events shrink."""
+    import copy
+    import random
+
+    from rasa.shared.core.events import (
+        ActionExecuted, ActionReverted, ActiveLoop, BotUttered, Restarted, SessionStarted, SlotSet,
+        UserUttered, UserUtteranceReverted,
+    )
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rasa_patches.apply_all()
+    rasa_applied = DialogueStateTracker.rasa_applied_events
+    rng = random.Random(7)
+    makers = [
+        lambda: ActionExecuted("action_listen"),
+        lambda: UserUttered("hi", {"name": "inform", "confidence": 1.0}),
+        lambda: ActionExecuted("interview_form"),
+        lambda: ActiveLoop("interview_form"),
+        lambda: ActiveLoop(None),
+        lambda: ActionExecuted("other_form"),
+        lambda: SlotSet("requested_slot", rng.choice(["q_a", "q_b", None])),
+        lambda: BotUttered("a question?"),
+        lambda: ActionExecuted("action_interview"),
+        lambda: ActionReverted(),
+        lambda: UserUtteranceReverted(),
+        lambda: Restarted(),
+        lambda: SessionStarted(),
+    ]
+    weights = [8, 8, 6, 3, 1, 2, 4, 4, 3, 1, 1, 0.3, 0.3]
+    for session in range(60):
+        tracker = DialogueStateTracker.from_events(f"s{session}", [])
+        late_loop = rng.random() < 0.3
+        for k in range(rng.randint(5, 120)):
+            event = rng.choices(makers, weights)[0]()
+            if late_loop and k == 40:
+                event = ActiveLoop("other_form")
+            tracker.update(event)
+            assert tracker.applied_events() == rasa_applied(tracker), (session, k)
+            if rng.random() < 0.05:
+                tracker = copy.deepcopy(tracker)
+                assert tracker.applied_events() == rasa_applied(tracker)
+        tracker.events.pop()  # fewer events than folded: replayed from the start
+        assert tracker.applied_events() == rasa_applied(tracker)
