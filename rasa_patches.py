@@ -118,7 +118,9 @@ def fail_loud_store_in_force() -> bool:
 
 # ---------------------------------------------------------------- 4. what the action server receives is bounded
 # Our actions read the slots, the latest message and the user messages they have
-# not processed yet (missed while the action server was down); nothing older.
+# not processed yet (missed while the action server was down); nothing older. Of the
+# earlier turns only the user messages are sent; of the current turn (from its user
+# message on) everything, as the SDK's form validation reads the trailing slot events.
 RECENT_USER_MESSAGES = 12
 
 
@@ -139,13 +141,16 @@ def _patch_bounded_action_payload() -> None:
     from rasa.core.actions.action import RemoteAction
 
     import rasa
+    from rasa.shared.core.events import UserUttered
     from rasa.shared.core.trackers import EventVerbosity
 
     def _action_call_format(self: Any, tracker: Any, domain: Any) -> Dict[Text, Any]:
         # Rasa's own format, with only the recent events serialised (not all, then cut)
         events = list(tracker.events)
         state = tracker.current_state(EventVerbosity.NONE)
-        state["events"] = [e.as_dict() for e in events[recent_start(events):]]
+        start = recent_start(events)
+        current = recent_start(events, 1)
+        state["events"] = [e.as_dict() for i, e in enumerate(events[start:], start) if i >= current or isinstance(e, UserUttered)]
         result = {"next_action": self._name, "sender_id": tracker.sender_id, "tracker": state, "version": rasa.__version__}
         if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
             result["domain"] = domain.as_dict()

@@ -94,7 +94,11 @@ class ContextReader:
         cue_words = NEGATION_WORDS | {"maybe", "might"}
         out: Set[str] = set()
         for c in knowledge.concepts.values():
-            alts = list(c.phrases) + [a for combo in c.combos for g in combo for a in g]
+            # a whole finding's words only: a phrase, or a combination of one group. A part of
+            # a longer combination ("do not have" + meat) is no finding: made a pseudo-cue, it
+            # would stop "i do not have chest pain" from being a denial (the combination's own
+            # cue words are handled where it matches, in read())
+            alts = list(c.phrases) + [a for combo in c.combos if len(combo) == 1 for a in combo[0]]
             for p in alts:
                 words = pattern_words(p)
                 if any(w in cue_words for w in words) and not any(w.endswith("*") or w == "_num_" for w in words) and len(words) > 1:

@@ -790,3 +790,12 @@ def test_a_denial_that_ends_the_answer_is_a_no():
         assert read_answer(f"had a blood clot in 2018 and a bladder op once, {tail}", options=8) == "deny", tail
         assert read_answer(f"had a blood clot in 2018 and a bladder op once. {tail} now") == "deny", tail
     assert read_answer("had a blood clot in 2018 and a bladder op once", options=8) is None
+
+
+def test_every_negation_cue_denies_what_follows_it(reader):
+    """No cue is disabled because a part of some combination contains it ("do not have"
+    + meat made "i do not have chest pain" an emergency)."""
+    cues = load_knowledge().context["negated"]["preceding"]
+    for cue in cues:
+        for finding, code in (("chest pain", "RF_CHEST_PAIN"), ("numb feet", "SX_PARAESTHESIA")):
+            assert reader.read(f"i {cue} {finding}").status_of(code) in (A, None), (cue, finding)
