@@ -223,6 +223,8 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities.append({"entity": "topic", "value": topic, "start": 0, "end": 0, "confidence": 1.0})
         if extraction.foreign:
             entities.append({"entity": "language", "value": "other", "start": 0, "end": 0, "confidence": 1.0})
+        if extraction.no_symptoms:
+            entities.append({"entity": "wellbeing", "value": "no_symptoms", "start": 0, "end": 0, "confidence": 1.0})
         if extraction.locale:
             entities.append({"entity": "locale", "value": extraction.locale, "start": 0, "end": 0, "confidence": 1.0})
         return entities

@@ -236,6 +236,8 @@ def _step(state: State, turn: Turn) -> Outcome:
     if elsewhere:
         replies.append(Reply(SOMEONE_ELSE))
     noted = _record_entities(facts, turn, state.pending, elsewhere)
+    if not elsewhere and turn.first("wellbeing") == "no_symptoms" and not facts.codes(Kind.SYMPTOM) and "SX_OPEN" not in state.asked:
+        state.asked.append("SX_OPEN")  # "i feel completely fine, no symptoms": nothing to tell
     foreign = any(e.get("entity") == "language" and e.get("value") == "other" for e in turn.entities)
     escalation = None
     if state.pending and state.pending.startswith(ESCALATE) and not foreign:

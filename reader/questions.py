@@ -68,6 +68,9 @@ def asks_if_it_counts(tokens, sentences) -> Set[int]:
     return out
 
 
+# in a question, the words after which the person tells of their own ("is it normal that
+# my feet are getting worse quickly?"), unlike "how fast does the numbness spread?"
+OWN_IN_QUESTION = {"that", "because", "since", "as", "i", "we", "my", "mine", "me"}
 # symptom codes that are themselves a diagnosis or a result ("do i have anaemia?")
 DIAGNOSIS_CODES = {"SX_BLOOD_RESULT"}
 # a statement turned into a question by a tag: "so i have pernicious anaemia, right?"

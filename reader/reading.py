@@ -12,7 +12,7 @@ from reader.language import OTHER_LANGUAGES, looks_foreign, stop_words
 from reader.normalise import normalise
 from reader.places import locale_of
 from reader.quantities import age_of, duration_of
-from reader.questions import DIAGNOSIS_CODES, QuestionReader, asked_whether, asks_if_it_counts, sentence_spans
+from reader.questions import DIAGNOSIS_CODES, OWN_IN_QUESTION, QuestionReader, asked_whether, asks_if_it_counts, sentence_spans
 from reader.spelling import Speller
 from reader.subject import SubjectReader
 from reader.timing import onset_pattern, past_sentences, recent_sentences
@@ -44,6 +44,7 @@ class Reading:
     topics: List[str] = field(default_factory=list)
     foreign: bool = False
     locale: Optional[str] = None  # uk | eu | us when the person says where they are
+    no_symptoms: bool = False  # "i feel completely fine, no symptoms"
 
     def codes(self, status: Status = Status.PRESENT, kind: Optional[Kind] = None) -> List[str]:
         return [f.code for f in self.findings if f.status == status and (kind is None or f.kind == kind)]
@@ -75,6 +76,7 @@ class Reader:
             **{f"side:{n}": v for n, v in k.side.items()},
         })
         self.topic_patterns = PatternSet(nlp, {t.id: t.keywords for t in k.topics})
+        self.wellness = PatternSet(nlp, {"none": k.answers.get("no_symptoms", ())})
         self._lasting = set(k.lasting)
         self._onset = onset_pattern(k.word_classes["sudden_words"])  # an onset just now (knowledge)
         self._names = {" ".join(normalise(n).split()) for n in k.diagnosis_names} | {
@@ -114,7 +116,18 @@ class Reader:
         recent = recent_sentences(doc, sentences, self._onset)
         norm = doc.text
         duration = duration_of(norm)
-        mods = self.modifiers.find(doc)
+        # how it goes, asked ("how fast does the numbness spread if it's serious?"), is not
+        # how the person's goes
+        asking = {k for k, (lo, hi) in enumerate(sentences) if hi > lo and doc[hi - 1].text == "?"}
+
+        def told(sp: Tuple[int, int]) -> bool:
+            k = sentence_of[sp[0]]
+            if k in generic:
+                return False
+            # in a question, only after words of the person's own ("is it normal that my feet...")
+            return k not in asking or any(t.lower_ in OWN_IN_QUESTION for t in doc[sentences[k][0] : sp[0]])
+
+        mods = {k: [sp for sp in v if told(sp)] for k, v in self.modifiers.find(doc).items()}
         onset = _first(mods, doc, "onset", ("sudden", "gradual"))
         progression = "rapid" if _worse_by_the_day(mods, doc) else _first(mods, doc, "progression", ("rapid", "stable", "slow"))
         chronic = duration in ("months", "years") and onset != "sudden" and progression != "rapid"
@@ -177,6 +190,9 @@ class Reader:
         out.subject_said = subject == "other" and self.subjects.said(doc)
         out.topics = self._rank_topics(doc)
         out.locale = locale_of(text)
+        # "i feel completely fine, no symptoms" (not "i don't feel fine")
+        out.no_symptoms = not out.codes(kind=Kind.SYMPTOM) and any(
+            not any(t.lower_ in NEGATIONS for t in doc[max(0, s - 2) : s]) for s, _e in self.wellness.find(doc).get("none", ()))
         return out
 
     def _status(self, m: Match, ctx: Context, kind: Kind, subject: Optional[str]) -> Optional[Status]:
@@ -219,6 +235,9 @@ class Reader:
         for topic_id, spans in self.topic_patterns.find(doc).items():
             scores[topic_id] = sum(e - s for s, e in spans)
         return [t for t, _ in sorted(scores.items(), key=lambda x: -x[1])]
+
+
+NEGATIONS = {"not", "no", "never", "nt"}
 
 
 def _worse_by_the_day(found: Dict[str, List[Tuple[int, int]]], doc) -> bool:

@@ -33,6 +33,8 @@ def entities(text: str) -> List[dict]:
     out += [{"entity": "topic", "value": t} for t in e.topics[:3]]
     if e.foreign:
         out.append({"entity": "language", "value": "other"})
+    if e.no_symptoms:
+        out.append({"entity": "wellbeing", "value": "no_symptoms"})
     if e.locale:
         out.append({"entity": "locale", "value": e.locale})
     return out
@@ -864,3 +866,12 @@ def test_a_sign_named_at_the_screen_as_a_question_gets_the_direct_question():
     assert c.pending == "CONFIRM_RF_STROKE" and not c.slots["red_flags"]
     c.say("no, none of that", "deny")
     assert not c.slots["red_flags"] and c.state.facts.status["RF_STROKE"].value == "absent"
+
+
+def test_saying_there_are_no_symptoms_answers_the_open_symptom_question():
+    c = Chat().say("Hi, 10 weeks pregnant and vegetarian. I feel completely fine, no symptoms. How much B12 should I take?")
+    c.say("no", "deny")
+    assert "SX_OPEN" in c.state.asked and c.pending != "SX_OPEN"
+    c = Chat().say("hi, 10 weeks pregnant and vegetarian")
+    c.say("no", "deny")
+    assert c.pending == "SX_OPEN"

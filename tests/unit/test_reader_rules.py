@@ -799,3 +799,33 @@ def test_every_negation_cue_denies_what_follows_it(reader):
     for cue in cues:
         for finding, code in (("chest pain", "RF_CHEST_PAIN"), ("numb feet", "SX_PARAESTHESIA")):
             assert reader.read(f"i {cue} {finding}").status_of(code) in (A, None), (cue, finding)
+
+
+@pytest.mark.parametrize("because, result", [("since", "my level was low"), ("because", "i was anaemic"), ("ever since", "my b12 was low")])
+def test_a_result_told_as_the_reason_for_treatment_is_its_history(reader, because, result):
+    r = reader.read(f"i have had b12 shots every 3 months {because} {result}")
+    assert r.status_of("MOD_ON_B12_TREATMENT") == P and r.status_of("SX_BLOOD_RESULT") is None
+    assert reader.read(f"the nurse rang, {result}").status_of("SX_BLOOD_RESULT") == P
+
+
+def test_no_symptoms_said_outright_and_not_denied():
+    from reader import default_reader
+
+    r = default_reader()
+    for phrase in load_knowledge().answers["no_symptoms"]:
+        assert r.read(f"i am 10 weeks pregnant, {phrase}").no_symptoms, phrase
+        assert not r.read(f"i do not {phrase}").no_symptoms or phrase.startswith(("no ", "not ", "nothing", "symptom")), phrase
+    assert not r.read("no symptoms but my feet tingle").no_symptoms
+
+
+def test_how_it_goes_asked_in_a_question_is_not_how_the_persons_goes(reader):
+    assert reader.read("how fast does the numbness spread if it's serious? mine has been the same for a year").progression == "stable"
+    assert reader.read("how quickly does it get worse?").progression is None
+    assert reader.read("is it normal that my feet are getting worse quickly?").progression == "rapid"
+    assert reader.read("my feet are getting worse quickly").progression == "rapid"
+
+
+@pytest.mark.parametrize("lost", ["cant..get words out..", "i can not walk far and", "he could not stand up and"])
+def test_an_ability_lost_does_not_deny_what_follows(reader, lost):
+    r = reader.read(f"{lost} breathing bad, lips look grey")
+    assert r.status_of("RF_BREATHLESS_SEVERE") == P
