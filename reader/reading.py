@@ -166,6 +166,10 @@ class Reader:
             if previous is not None and status == Status.UNSURE and previous.status != Status.UNSURE \
                     and sentence_of_code[code] == sentence_of[m.start]:
                 continue
+            # a vaguer word for it later ("... the sensation in my chest did seem stronger")
+            # does not make a plain statement before it ("pressure on my chest") only possible
+            if previous is not None and m.possible and previous.status == Status.PRESENT:
+                continue
             # a red flag told is not taken back by a later denial in another sentence
             # ("suicide is something I contemplate ... I won't actually do it"): recall first
             if previous is not None and kind == Kind.RED_FLAG and previous.status == Status.PRESENT \

@@ -829,3 +829,9 @@ def test_how_it_goes_asked_in_a_question_is_not_how_the_persons_goes(reader):
 def test_an_ability_lost_does_not_deny_what_follows(reader, lost):
     r = reader.read(f"{lost} breathing bad, lips look grey")
     assert r.status_of("RF_BREATHLESS_SEVERE") == P
+
+
+def test_a_vaguer_word_later_does_not_make_a_plain_statement_only_possible(reader):
+    r = reader.read("there is pressure on my chest. an hour later the sensation in my chest was stronger")
+    assert r.status_of("RF_CHEST_PAIN") == P
+    assert reader.read("an hour later the sensation in my chest was stronger").status_of("RF_CHEST_PAIN") == U
