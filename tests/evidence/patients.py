@@ -60,6 +60,14 @@ def run_patient(a: Assistant, patient: dict) -> dict:
         level = summary_level(messages)
         if level is None and not asks_something(messages):
             level = a.slots(sender).get("triage_level")
+        if level and mid and answered >= 3 and turns < MAX_TURNS:
+            # the person sends what they meant to say after their third answer even when the
+            # result came with that answer's reply; the level is read again after it
+            reply, mid = str(mid), None
+            messages = a.say(sender, reply)
+            transcript += [("user", reply)] + [("bot", m.get("text") or "") for m in messages]
+            turns += 1
+            continue
         if level or turns >= MAX_TURNS:
             if level is None:
                 level = a.slots(sender).get("triage_level")

@@ -132,3 +132,35 @@ def test_no_message_is_in_the_corpus_twice(real):
         if len(sa & sb) >= 0.33 * min(len(sa), len(sb))
     ]
     assert dups == []
+
+
+def test_the_simulated_patient_says_their_mid_interview_message_even_after_an_early_result():
+    """A person who meant to say something after their third answer says it, even when the
+    result came with that answer's reply; the level is read again after it."""
+    from tests.evidence.patients import run_patient
+
+    class Fake:
+        def __init__(self):
+            self.said = []
+            self.level = None
+
+        def say(self, sender, text):
+            self.said.append(text)
+            if "chest" in text:
+                self.level = "emergency"
+                return [{"custom": {"type": "triage_summary", "level": "emergency"}}]
+            if len(self.said) == 4:
+                self.level = "soon"
+                return [{"custom": {"type": "triage_summary", "level": "soon"}}]
+            return [{"text": "Do you get tingling in your feet?"}]
+
+        def slots(self, sender):
+            return {"triage_level": self.level}
+
+    patient = {"id": "bp_x", "opening": "hi", "expected_level": "emergency", "answers": {"tingling": "yes"},
+               "mid_interview": "my chest is crushing now"}
+    fake = Fake()
+    result = run_patient(fake, patient)
+    assert fake.said[-1] == "my chest is crushing now" and result["level"] == "emergency"
+    fake = Fake()
+    assert run_patient(fake, dict(patient, mid_interview=None))["level"] == "soon" and len(fake.said) == 4
