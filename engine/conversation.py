@@ -479,8 +479,8 @@ def _apply_answer(state: State, turn: Turn) -> bool:
         told = {e.get("role") or "present" for e in about}
         content = "affirm" if "present" in told else "dont_know" if "unsure" in told else None
         # "he" is the person asked about when the check is for someone else
-        elsewhere = NOT_THEIRS_NOW - ({"other"} if facts.subject == "other" else set())
-        if content == "dont_know" and all(set(e.get("context") or ()) & elsewhere for e in about) \
+        not_theirs = NOT_THEIRS_NOW - ({"other"} if facts.subject == "other" else set())
+        if content == "dont_know" and all(set(e.get("context") or ()) & not_theirs for e in about) \
                 and leads_with_no(turn.text or ""):
             # "no, i asked her about dark thoughts and she said no": the sign is named only as
             # asked about, another person's, past or hypothetical; the "no" answers it too

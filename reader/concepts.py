@@ -325,12 +325,9 @@ def combo_spans(per_group: List[List[Tuple[int, int]]], doc, lo: int, hi: int, w
             continue
         s = min(c[0] for c in chosen)
         e = max(c[1] for c in chosen)
-        extra = sum(c[1] - c[0] - 1 for c in chosen)
-        if transparent:
-            covered = {k for c in chosen for k in range(c[0], c[1])}
-            extra += sum(1 for k in transparent if s <= k < e and k not in covered)
+        covered = {k for c in chosen for k in range(c[0], c[1])}
+        extra = sum(c[1] - c[0] - 1 for c in chosen) + sum(1 for k in transparent if s <= k < e and k not in covered)
         if e - s - extra <= window and not any(s <= k < e for k in breaks):
-            covered = {k for c in chosen for k in range(c[0], c[1])}
             spans.append((s, e, tuple(k for k in range(s, e) if k not in covered)))
     return spans
 

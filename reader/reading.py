@@ -7,7 +7,7 @@ from typing import Dict, List, Optional, Tuple
 
 from knowledge import Kind, Knowledge, Status, load_knowledge
 from reader.concepts import ConceptMatcher, Match, PatternSet, clause_spans
-from reader.context import Context, ContextReader
+from reader.context import NEGATION_WORDS, Context, ContextReader
 from reader.language import OTHER_LANGUAGES, looks_foreign, stop_words
 from reader.normalise import normalise
 from reader.places import locale_of
@@ -196,7 +196,7 @@ class Reader:
         out.locale = locale_of(text)
         # "i feel completely fine, no symptoms" (not "i don't feel fine")
         out.no_symptoms = not out.codes(kind=Kind.SYMPTOM) and any(
-            not any(t.lower_ in NEGATIONS for t in doc[max(0, s - 2) : s]) for s, _e in self.wellness.find(doc).get("none", ()))
+            not any(t.lower_ in NEGATION_WORDS for t in doc[max(0, s - 2) : s]) for s, _e in self.wellness.find(doc).get("none", ()))
         return out
 
     def _status(self, m: Match, ctx: Context, kind: Kind, subject: Optional[str]) -> Optional[Status]:
@@ -239,9 +239,6 @@ class Reader:
         for topic_id, spans in self.topic_patterns.find(doc).items():
             scores[topic_id] = sum(e - s for s, e in spans)
         return [t for t, _ in sorted(scores.items(), key=lambda x: -x[1])]
-
-
-NEGATIONS = {"not", "no", "never", "nt"}
 
 
 def _worse_by_the_day(found: Dict[str, List[Tuple[int, int]]], doc) -> bool:

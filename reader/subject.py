@@ -45,7 +45,7 @@ class SubjectReader:
         for k, t in enumerate(doc[:-1]):
             if t.lower_ == "my":
                 w = doc[k + 1].lower_
-                if (w in self._body or bool(self._body_prefixes) and w.startswith(self._body_prefixes)) \
+                if (w in self._body or w.startswith(self._body_prefixes)) \
                         and not {x.lower_ for x in doc[k + 2 : k + 5]} & _FINE:
                     return True  # but not "my hands are fine"
         return False
@@ -57,7 +57,7 @@ class SubjectReader:
     def subject(self, doc) -> Optional[str]:
         if not len(doc):
             return None
-        if self.patterns.find(doc).get("other"):
+        if self.said(doc):
             return "other"
         for k, t in enumerate(doc[:-1]):
             n = self._person_after(doc, k) if t.lower_ == "my" else 0
