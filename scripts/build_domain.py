@@ -49,12 +49,21 @@ def question_ids() -> List[str]:
     return [q.id for q in QUESTIONS] + [ASK_RESTART, ASK_STOP]
 
 
+def escaped(buttons) -> List[Dict]:
+    """Buttons as a domain response must spell them: Rasa's response generator reads
+    every ``{...}`` in a button as a slot placeholder, so a payload with entities
+    (``/inform{"age_band":"older"}``) failed to fill each time it was asked: an error
+    with a full traceback in the log (tens of milliseconds) before the payload went out
+    unchanged. Doubled braces come out of the generator as single ones."""
+    return [{**b, "payload": b["payload"].replace("{", "{{").replace("}", "}}")} for b in buttons]
+
+
 def _variations() -> Dict[str, List[Dict]]:
     me, other = Facts(), Facts()
     other.subject = "other"
     responses: Dict[str, List[Dict]] = {}
     for q in QUESTIONS:
-        buttons = [dict(b) for b in q.buttons]
+        buttons = escaped(q.buttons)
         variants = []
         for voice in VOICES:
             facts = other if voice.startswith("other") else me
@@ -63,7 +72,7 @@ def _variations() -> Dict[str, List[Dict]]:
         variants.append({"text": question_text(q, me), "buttons": buttons})
         responses[f"utter_ask_{slot_name(q.id)}"] = variants
     for qid, text, buttons in ((ASK_RESTART, RESTART_CONFIRM, RESTART_BUTTONS), (ASK_STOP, STOP_CONFIRM, STOP_BUTTONS)):
-        responses[f"utter_ask_{slot_name(qid)}"] = [{"text": text, "buttons": [dict(b) for b in buttons]}]
+        responses[f"utter_ask_{slot_name(qid)}"] = [{"text": text, "buttons": escaped(buttons)}]
     return responses
 
 
