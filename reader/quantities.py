@@ -69,8 +69,15 @@ def age_answer(text: str) -> Optional[int]:
     return None
 
 
+# an age one feels or looks is no age: "I feel about 80 years old", "feel like I'm 90"
+_FELT_AGE_RE = re.compile(
+    r"\b(?:feel|feels|feeling|felt|look|looks|looking|looked)\s+(?:like\s+)?(?:about\s+|around\s+|at least\s+)?"
+    r"(?:i\s*am\s+|i'm\s+|im\s+|i\s+was\s+|an?\s+)?\d+(?:\s*-?\s*(?:years?|yrs?)(?:\s*-?\s*old)?|\s*-?\s*year\s*-?\s*old)?",
+    re.I)
+
+
 def age_of(text: str) -> Optional[int]:
-    text = _digits_for_number_words(text)
+    text = _FELT_AGE_RE.sub(" ", _digits_for_number_words(text))
     for rx in _AGE_RES:
         m = rx.search(text)
         if m:

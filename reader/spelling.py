@@ -44,11 +44,6 @@ def _common_words() -> frozenset:
 
 _COMMON_WORD_LOGPROB = -15.0  # log-probability above which a word counts as common English
 
-
-
-
-_COMMON_WORD_LOGPROB = -15.0  # log-probability above which a word counts as common English
-
 _SHORT_ENGLISH = {"i", "a", "an", "am", "is", "my", "me", "no", "not", "and", "or", "the", "of", "in", "on", "at", "to", "it", "be", "do", "so", "up", "he", "she", "we", "you", "get", "got", "has", "had", "was", "for", "but", "yes", "nah", "yep", "ok", "hi", "bye", "b12", "mum", "dad", "leg", "toe", "arm", "eye", "day", "how", "why", "who", "can", "our", "its"}
 
 
@@ -58,6 +53,8 @@ _SHORT_CLINICAL = frozenset({
     "pain", "numb", "legs", "feet", "foot", "toes", "calf", "heel", "sole", "gait", "sore", "weak",
     "dizzy", "arms", "hand", "hands", "knee", "lips", "face", "ache", "achy", "burn", "cold", "pale",
     "fire", "fog", "gas", "vegan", "based", "jabs", "meds", "hurt", "limb", "skin", "chest", "blue",
+    # the functions a red flag is told by ("cant lfit my arm", "cnat wlak")
+    "lift", "move", "walk", "grip", "hold", "talk", "side",
     "eyes", "tired", "tingle", "heart", "brain", "spine", "back",
 })
 
@@ -84,6 +81,8 @@ _REAL_WORD_ERRORS: Dict[str, Tuple[str, Set[str], Set[str]]] = {
              {"removed", "cancer", "surgery", "disease", "problems", "resection", "control", "movements", "habits"}),
     "bowls": ("bowels", {"small", "large"}, {"removed", "control", "movements", "habits", "opened"}),
     "diary": ("dairy", {"or", "no", "eat", "eats", "nor"}, {"free", "products", "produce"}),
+    # a side typed as it sounds: "my rite arm", "on the rite side"
+    "rite": ("right", _POSSESSIVES | {"on", "to", "left", "and"}, _BODY_PARTS | {"side", "eye", "shoulder", "knee", "ear", "cheek"}),
 }
 
 

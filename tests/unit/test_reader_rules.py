@@ -835,3 +835,78 @@ def test_a_vaguer_word_later_does_not_make_a_plain_statement_only_possible(reade
     r = reader.read("there is pressure on my chest. an hour later the sensation in my chest was stronger")
     assert r.status_of("RF_CHEST_PAIN") == P
     assert reader.read("an hour later the sensation in my chest was stronger").status_of("RF_CHEST_PAIN") == U
+
+
+# ------------------------------------------------------------------ fourth session's classes
+@pytest.mark.parametrize("when", ["two years back", "a few months back", "a while back", "way back"])
+@pytest.mark.parametrize("told, code", [("had chest pains", "RF_CHEST_PAIN"), ("had numb feet", "SX_PARAESTHESIA"),
+                                        ("had a sore tongue", "SX_GLOSSITIS")])
+def test_a_time_back_is_a_time_ago(reader, told, code, when):
+    assert reader.read(f"{told} {when}, been fine since").status_of(code) != P
+
+
+@pytest.mark.parametrize("owner", ["my", "both", "the", "his", "my left"])
+@pytest.mark.parametrize("foot", ["feet", "foot", "heels", "toes"])
+def test_the_bottom_of_a_foot_is_its_sole_not_the_buttocks(reader, owner, foot):
+    r = reader.read(f"numb patches on the bottoms of {owner} {foot}")
+    assert r.status_of("RF_BLADDER_BOWEL") is None
+    assert reader.read("i am numb around my bottom since yesterday").status_of("RF_BLADDER_BOWEL") == P
+
+
+@pytest.mark.parametrize("was", ["first", "at first it was", "saturday it was just", "it started in"])
+@pytest.mark.parametrize("low, high", [("my toes", "my knees"), ("the feet", "the thighs"), ("my fingers", "my elbows")])
+def test_where_it_was_and_where_it_is_now_is_spread(reader, was, low, high):
+    message = f"tingling, getting worse every day. {was} {low}, now {high}"
+    assert reader.read(message).status_of("RF_RAPID_WEAKNESS") == P
+    # told over years, the same words are the symptom, not the red flag
+    assert reader.read(f"tingling for years. {was} {low}, now {high}, over about 5 years").status_of("RF_RAPID_WEAKNESS") != P
+
+
+@pytest.mark.parametrize("absent", ["i will not be around", "i am not going to be around", "i will not be here"])
+@pytest.mark.parametrize("how_long", ["long enough for it to matter", "much longer", "by then"])
+def test_oneself_not_around_much_longer_is_suicidal_language(reader, absent, how_long):
+    assert reader.read(f"no point booking, {absent} {how_long}").status_of("RF_SUICIDAL") == P
+    assert reader.read("i will not be around next week, i am on holiday").status_of("RF_SUICIDAL") is None
+
+
+@pytest.mark.parametrize("keep", ["keeping", "putting", "hiding"])
+@pytest.mark.parametrize("meds", ["my sleeping tablets", "the pills", "my sertraline"])
+@pytest.mark.parametrize("where", ["back", "back in a drawer", "aside"])
+def test_medicine_kept_back_is_the_means_put_by(reader, keep, meds, where):
+    r = reader.read(f"if i am honest i have been {keep} {meds} {where}. i do not see the point")
+    assert r.status_of("QL_SELF_HARM_ACTED") == P
+
+
+@pytest.mark.parametrize("frame", ["if i am honest", "if i am being honest", "if you ask me"])
+def test_an_if_that_only_frames_the_sentence_makes_nothing_hypothetical(reader, frame):
+    assert reader.read(f"{frame} my feet are numb all the time").status_of("SX_PARAESTHESIA") == P
+    assert reader.read("if my feet go numb what should i do").status_of("SX_PARAESTHESIA") != P
+
+
+@pytest.mark.parametrize("place", ["back in a drawer", "back in the cupboard", "back in bed"])
+def test_back_in_a_place_is_not_back_in_time(reader, place):
+    assert reader.read(f"i put the tablets {place}, my feet are numb").status_of("SX_PARAESTHESIA") == P
+
+
+def test_a_side_typed_as_it_sounds_and_swapped_letters_in_a_function_are_mended(reader):
+    r = reader.read("cant lfit my rite arm since brekfast n my face gone all wonky on 1 side")
+    assert r.status_of("RF_STROKE") == P
+    assert reader.speller.correct("wlak") == "walk" and reader.speller.correct("lfit") == "lift"
+    assert reader.read("we went to a rite of passage").findings == []
+
+
+@pytest.mark.parametrize("felt", ["i feel about 80 years old", "i feel like i am 90", "she looks 70", "feeling like a 75 year old"])
+def test_an_age_one_feels_or_looks_is_no_age(reader, felt):
+    assert reader.read(f"{felt} with this tiredness").age is None
+    assert reader.read(f"{felt} but i am 72").age == 72
+
+
+@pytest.mark.parametrize("unable", ["has not been able to feel", "is not able to feel", "is unable to feel"])
+def test_not_able_to_feel_a_limb_is_paraesthesia(reader, unable):
+    assert reader.read(f"my husband {unable} the bottom of his feet").status_of("SX_PARAESTHESIA") == P
+
+
+@pytest.mark.parametrize("legs", ["my legs gave up", "his legs just gave up on him", "her leg gave up"])
+def test_legs_that_gave_up_are_a_lost_function(reader, legs):
+    r = reader.read(f"{legs} this morning")
+    assert r.status_of("RF_RAPID_WEAKNESS") == P and r.status_of("QL_SEVERE_WEAKNESS") == P
