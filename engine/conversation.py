@@ -336,15 +336,20 @@ def _possible_red_flags(state: State, before: Dict[str, Any]) -> None:
     """Findings told apart that together may be a red flag (knowledge ``possible_red_flags``):
     when this message completes them, the red flag gets its one direct question (its CONFIRM_
     question asks a code that is "not sure"), even over a blanket "no" to the screen given
-    before they were known; never when that question was asked already or the sign is present."""
+    before they were known, and again after a "no" to it given before this message completed them
+    ("numbness down my right arm and leg", "no", later "it came on all of a sudden yesterday");
+    only when this message completes them, so never twice for the same findings."""
     facts, was = state.facts, Facts.from_dict(before)
 
     def together(f: Facts, rule: Dict[str, Any]) -> bool:
-        return all(f.has(c) for c in rule["all"]) and rule["progression"] in (None, f.progression)
+        return (all(f.has(c) for c in rule["all"]) and (not rule["any"] or any(f.has(c) for c in rule["any"]))
+                and all(rule[m] in (None, getattr(f, m)) for m in ("progression", "onset", "side")))
 
     for code, rule in load_knowledge().possible_red_flags.items():
-        if together(facts, rule) and not together(was, rule) and not facts.has(code) and f"CONFIRM_{code}" not in state.asked:
+        if together(facts, rule) and not together(was, rule) and not facts.has(code):
             facts.set(code, Status.UNSURE)
+            if f"CONFIRM_{code}" in state.asked:
+                state.asked.remove(f"CONFIRM_{code}")
 
 
 def _restart(state: State, replies: List[Reply]) -> Outcome:

@@ -146,11 +146,14 @@ class Knowledge:
 def _possible_red_flags(raw: Mapping[str, Any], concepts: Mapping[str, Concept]) -> Dict[str, Dict[str, Any]]:
     out: Dict[str, Dict[str, Any]] = {}
     for code, rule in raw.items():
-        codes = _tuple_of_str(rule.get("all"))
-        for c in (code,) + codes:
+        codes, either = _tuple_of_str(rule.get("all")), _tuple_of_str(rule.get("any"))
+        for c in (code,) + codes + either:
             if c not in concepts:
                 raise ValueError(f"possible_red_flags names unknown code {c}")
-        out[str(code)] = {"all": codes, "progression": rule.get("progression")}
+        unknown = set(rule) - {"all", "any", "progression", "onset", "side"}
+        if unknown:
+            raise ValueError(f"possible_red_flags {code}: unknown keys {sorted(unknown)}")
+        out[str(code)] = {"all": codes, "any": either, **{m: rule.get(m) for m in ("progression", "onset", "side")}}
     return out
 
 

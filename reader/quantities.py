@@ -110,7 +110,8 @@ _DURATION_WORDS = [
 
 
 def duration_of(text: str) -> Optional[str]:
-    m = _DURATION_RE.search(text)
+    # a length denied is not the length: "it started yesterday, not a year ago"
+    m = next((m for m in _DURATION_RE.finditer(text) if not re.search(r"\b(not|never)\s+(about\s+|even\s+)?$", text[:m.start()])), None)
     since = _SINCE_YEAR_RE.search(text)
     if not m and since:
         import datetime

@@ -875,3 +875,24 @@ def test_saying_there_are_no_symptoms_answers_the_open_symptom_question():
     c = Chat().say("hi, 10 weeks pregnant and vegetarian")
     c.say("no", "deny")
     assert c.pending == "SX_OPEN"
+
+
+# ------------------------------------------- a red flag completed by a fact told later
+
+def test_one_sided_numbness_denied_then_told_as_sudden_gets_the_stroke_question_again():
+    # "sudden weakness or numbness on one side" (reference section 5), its side and its
+    # onset told turns apart: the earlier "no" was given before the onset was known
+    c = Chat().say("tingling down my left arm and left leg")
+    assert c.pending == "CONFIRM_RF_STROKE"
+    c.say("no", intent="deny")
+    c.until("PROGRESSION").say("actually it all came on suddenly this morning")
+    assert c.pending == "CONFIRM_RF_STROKE"
+    c.say("yes", intent="affirm")
+    assert c.slots["triage_level"] == "emergency"
+
+
+def test_one_sided_numbness_of_slow_onset_is_not_asked_again():
+    c = Chat().say("tingling down my left arm and left leg")
+    c.say("no", intent="deny")
+    c.until("PROGRESSION").say("it came on gradually over months")
+    assert c.pending != "CONFIRM_RF_STROKE" and "RF_STROKE" not in c.slots["red_flags"]

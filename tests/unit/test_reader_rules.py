@@ -910,3 +910,11 @@ def test_not_able_to_feel_a_limb_is_paraesthesia(reader, unable):
 def test_legs_that_gave_up_are_a_lost_function(reader, legs):
     r = reader.read(f"{legs} this morning")
     assert r.status_of("RF_RAPID_WEAKNESS") == P and r.status_of("QL_SEVERE_WEAKNESS") == P
+
+
+@pytest.mark.parametrize("denied, said, length", [("not a year ago", "it started yesterday", "days"),
+                                                  ("not 3 weeks", "more like 3 months", "months"),
+                                                  ("never about 2 days", "it has been 5 weeks", "weeks")])
+def test_a_length_denied_is_not_the_length(reader, denied, said, length):
+    assert reader.read(f"{said}, {denied}").duration == length
+    assert reader.read(f"{denied}, {said}").duration == length
