@@ -274,7 +274,7 @@ def _step(state: State, turn: Turn) -> Outcome:
 
     # ------------------------------------------------------------ intents
     if intent == "ask_question":
-        answer = _answer_question(turn)
+        answer = _answer_question(turn, state.locale)
         replies.extend(answer)
         # a question about B12 that got its answer is a turn well used, not a miss of the pending one
         return _after_side_reply(state, replies, changed, answered_topic=answer[0].text != NO_TOPIC)
@@ -628,7 +628,7 @@ def _hint(q: Question) -> str:
     return "You can pick one of the options, or answer in your own words."
 
 
-def _answer_question(turn: Turn) -> List[Reply]:
+def _answer_question(turn: Turn, locale: Optional[str] = None) -> List[Reply]:
     kb = load_knowledge()
     topics = [t for t in turn.values("topic") if kb.topic(t)]
     if not topics:
@@ -636,7 +636,7 @@ def _answer_question(turn: Turn) -> List[Reply]:
     # "b12" is in almost every question: the general topic only wins when nothing else matched
     specific = [t for t in topics if t != GENERAL_TOPIC]
     topic = kb.topic(specific[0] if specific else topics[0])
-    return [Reply(topic.answer)]
+    return [Reply(_fmt(topic.answer, locale))]
 
 
 def _after_side_reply(state: State, replies: List[Reply], changed: bool, answered_topic: bool = False) -> Outcome:

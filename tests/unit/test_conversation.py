@@ -896,3 +896,10 @@ def test_one_sided_numbness_of_slow_onset_is_not_asked_again():
     c.say("no", intent="deny")
     c.until("PROGRESSION").say("it came on gradually over months")
     assert c.pending != "CONFIRM_RF_STROKE" and "RF_STROKE" not in c.slots["red_flags"]
+
+
+@pytest.mark.parametrize("locale, number", [("uk", "999"), ("us", "911"), ("eu", "112")])
+def test_asking_for_the_warning_signs_gets_them_with_the_countrys_number(locale, number):
+    c = Chat(locale=locale).say("what are the signs of a stroke? i want to know what to look out for", intent="ask_question")
+    assert "face" in c.texts and "speech" in c.texts and f"call {number}" in c.texts
+    assert not c.slots["red_flags"]
