@@ -438,8 +438,11 @@ def _record_entities(facts: Facts, turn: Turn, pending: Optional[str] = None, el
         facts.set_age_band(band)
         noted.append({"under_16": "under 16", "adult": "aged 16 to 64", "older": "aged 65 or over"}[band])
     # "12 weeks" in "yes, 12 weeks (pregnant)" is not how long symptoms have lasted: a
-    # duration or course counts when the message names a symptom, or answers that question
-    about_symptoms = pending in ("DURATION", "PROGRESSION", None) or any(e.get("entity") == "symptom" for e in turn.entities)
+    # duration or course counts when the message names a symptom, or answers that
+    # question, or tells how the trouble began: "it started yesterday, not a year ago. came on
+    # all of a sudden" (a sudden onset is the symptoms', whatever question is pending)
+    about_symptoms = (pending in ("DURATION", "PROGRESSION", None) or any(e.get("entity") == "symptom" for e in turn.entities)
+                      or turn.first("onset") is not None)
     for name in ("duration", "progression", "onset", "side"):
         value = turn.first(name)
         if value and not about_symptoms and not turn.text.startswith("/"):

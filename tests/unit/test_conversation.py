@@ -903,3 +903,15 @@ def test_asking_for_the_warning_signs_gets_them_with_the_countrys_number(locale,
     c = Chat(locale=locale).say("what are the signs of a stroke? i want to know what to look out for", intent="ask_question")
     assert "face" in c.texts and "speech" in c.texts and f"call {number}" in c.texts
     assert not c.slots["red_flags"]
+
+
+def test_a_correction_of_how_it_began_counts_whatever_question_is_pending():
+    c = Chat().say("tingling in my feet").say("no", intent="deny")
+    c.until("MOD_DIABETES").say("oh and sorry, it started yesterday, not a year ago. came on all of a sudden")
+    assert c.state.facts.onset == "sudden" and c.state.facts.duration == "days"
+
+
+def test_weeks_of_pregnancy_are_still_not_how_long_symptoms_lasted():
+    c = Chat().say("tingling in my feet").say("no", intent="deny")
+    c.until("MOD_PREGNANT").say("yes, 12 weeks", intent="affirm")
+    assert c.state.facts.duration != "weeks"
