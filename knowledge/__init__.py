@@ -125,6 +125,8 @@ class Knowledge:
     answers: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     happening_now: Tuple[str, ...] = ()
     chronic_reads_as: Mapping[str, str] = field(default_factory=dict)
+    # red flags only possible when told as coming and going ("one side of my face goes numb from time to time")
+    comes_and_goes: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     word_classes: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     progression_rate: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     # category -> {"preceding"|"following"|"pseudo": phrases}; "termination": {"": phrases}
@@ -311,6 +313,7 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         escalations={str(k): str(v) for k, v in (raw.get("escalations") or {}).items()},
         happening_now=_tuple_of_str(raw.get("happening_now")),
         chronic_reads_as={str(k): str(v) for k, v in (raw.get("chronic_reads_as") or {}).items()},
+        comes_and_goes={str(k): _tuple_of_str(v) for k, v in (raw.get("comes_and_goes") or {}).items()},
         word_classes=classes,
         context={
             cat: ({"": _tuple_of_str(body)} if cat == "termination" else {k: _tuple_of_str(v) for k, v in (body or {}).items()})

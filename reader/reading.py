@@ -76,6 +76,7 @@ class Reader:
             **{f"side:{n}": v for n, v in k.side.items()},
         })
         self.topic_patterns = PatternSet(nlp, {t.id: t.keywords for t in k.topics})
+        self.comes_and_goes = PatternSet(nlp, {"words": k.comes_and_goes.get("words", ())})
         self.wellness = PatternSet(nlp, {"none": k.answers.get("no_symptoms", ())})
         self._lasting = set(k.lasting)
         self._onset = onset_pattern(k.word_classes["sudden_words"])  # an onset just now (knowledge)
@@ -131,6 +132,7 @@ class Reader:
         onset = _first(mods, doc, "onset", ("sudden", "gradual"))
         progression = "rapid" if _worse_by_the_day(mods, doc) else _first(mods, doc, "progression", ("rapid", "stable", "slow"))
         chronic = duration in ("months", "years") and onset != "sudden" and progression != "rapid"
+        intermittent = {sentence_of[a] for a, _ in self.comes_and_goes.find(doc).get("words", [])}
         for m, ctx in zip(matches, contexts):
             if sentence_of[m.start] in generic and m.code not in self.knowledge.asked_counts:
                 continue
@@ -147,6 +149,9 @@ class Reader:
                 status = Status.UNSURE  # "was it a stroke?": confirmed by a direct question
             if status == Status.PRESENT and kind == Kind.RED_FLAG and sentence_of[m.start] in counts:
                 status = Status.UNSURE  # "would slurred speech count?": asked, then confirmed
+            if status == Status.PRESENT and code in self.knowledge.comes_and_goes.get("codes", ()) \
+                    and sentence_of[m.start] in intermittent:
+                status = Status.UNSURE  # "goes numb from time to time": not a sudden sign now
             if status == Status.PRESENT and code in self.knowledge.chronic_reads_as and chronic \
                     and not recent[sentence_of[m.start]]:
                 # "can't walk" for years: not new; but "for months ... yesterday my legs gave way" is

@@ -918,3 +918,24 @@ def test_legs_that_gave_up_are_a_lost_function(reader, legs):
 def test_a_length_denied_is_not_the_length(reader, denied, said, length):
     assert reader.read(f"{said}, {denied}").duration == length
     assert reader.read(f"{denied}, {said}").duration == length
+
+
+@pytest.mark.parametrize("limbs", ["legs", "both legs", "arms", "both arms"])
+@pytest.mark.parametrize("failed", ["would not move", "went dead", "are useless", "will not work"])
+def test_both_limbs_failing_is_weakness_not_a_stroke_sign(reader, limbs, failed):
+    r = reader.read(f"my {limbs} {failed} since this morning")
+    assert r.status_of("RF_STROKE") is None
+    assert reader.read(f"my left {limbs.split()[-1][:-1]} {failed} since this morning").status_of("RF_STROKE") == P
+
+
+@pytest.mark.parametrize("limit", ["loud without getting out of breath", "to anyone about it", "for long", "on the phone"])
+def test_speech_with_a_limit_or_someone_to_speak_to_is_not_speech_lost(reader, limit):
+    assert reader.read(f"i can not speak {limit}").status_of("RF_STROKE") is None
+    assert reader.read("all of a sudden i can not speak").status_of("RF_STROKE") == P
+
+
+@pytest.mark.parametrize("often", sorted(load_knowledge().comes_and_goes["words"])[:8])
+def test_a_stroke_sign_told_as_coming_and_going_gets_the_direct_question(reader, often):
+    assert reader.read(f"one side of my face goes numb {often}").status_of("RF_STROKE") == U
+    # another sentence's rhythm does not soften a sign told as now
+    assert reader.read(f"my feet tingle {often}. this morning my face dropped on one side").status_of("RF_STROKE") == P
