@@ -30,7 +30,7 @@ SCREEN_RED_FLAGS = (
     "RF_SUICIDAL",
     "RF_LIMB_ISCHAEMIA",
 )
-NEURO_CHECKS = ("SX_PARAESTHESIA", "SX_BALANCE_GAIT", "SX_MUSCLE_WEAK", "SX_COGNITIVE", "SX_VISION")
+NEURO_CHECKS = ("SX_PARAESTHESIA", "SX_BURNING_FEET", "SX_BALANCE_GAIT", "SX_MUSCLE_WEAK", "SX_COGNITIVE", "SX_VISION")
 OTHER_SYMPTOMS = (
     "SX_FATIGUE",
     "SX_CRAMPS",
@@ -202,6 +202,10 @@ QUESTIONS: Tuple[Question, ...] = tuple(_confirm(c) for c in SCREEN_RED_FLAGS + 
     ),
     yesno(
         "SX_PARAESTHESIA",
+        _no_neuro_yet,
+    ),
+    yesno(
+        "SX_BURNING_FEET",
         _no_neuro_yet,
     ),
     yesno(

@@ -915,3 +915,16 @@ def test_weeks_of_pregnancy_are_still_not_how_long_symptoms_lasted():
     c = Chat().say("tingling in my feet").say("no", intent="deny")
     c.until("MOD_PREGNANT").say("yes, 12 weeks", intent="affirm")
     assert c.state.facts.duration != "weeks"
+
+
+def test_burning_feet_a_nerve_symptom_is_asked_while_no_nerve_symptom_is_known():
+    # reference section 3: burning feet are neuro; without it "feet killing me" ended routine
+    c = Chat().say("my feet are killing me").say("no", intent="deny")
+    c.until("SX_BURNING_FEET").say("yes, at night they burn", intent="affirm")
+    assert c.state.facts.has("SX_BURNING_FEET")
+    c.answer_all("deny")
+    assert c.slots["triage_level"] == "soon"
+    # once a nerve symptom is known, it is not asked
+    c = Chat().say("tingly feet").say("no", intent="deny")
+    c.answer_all("deny")
+    assert "SX_BURNING_FEET" not in c.state.asked

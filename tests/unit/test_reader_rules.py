@@ -770,7 +770,7 @@ def test_a_states_word_used_as_a_thing_is_not_the_state(reader, word):
     assert reader.read("the tired feeling never goes").status_of("SX_FATIGUE") == P
 
 
-@pytest.mark.parametrize("message", ["my dad had a stroke so im a bit paranoid", "i am paranoid about my health", "probably just being paranoid"])
+@pytest.mark.parametrize("message", ["my dad had a stroke so im a bit paranoid", "i am paranoid about my health", "probably just being paranoid", "so i am paranoid about anything numb", "paranoid over every little ache"])
 def test_paranoid_as_everyday_worry_is_not_paranoia(reader, message):
     assert reader.read(message).status_of("SX_PSYCHOSIS") is None
     assert reader.read("i am paranoid, people are watching me").status_of("SX_PSYCHOSIS") == P
