@@ -79,7 +79,9 @@ class Question:
     def is_answered(self, facts: Facts, asked: AskedView) -> bool:
         if self.answered is not None:
             return self.answered(facts, asked)
-        return self.id in asked or all(facts.known(c) for c in self.codes)
+        # a code the person only wondered about ("is this from the whippets??") or hedged
+        # ("maybe vegetarian") is still asked: one plain question settles it
+        return self.id in asked or all(facts.known(c) and facts.status[c] != Status.UNSURE for c in self.codes)
 
 
 def _inform(entity: str, value: str) -> str:

@@ -928,3 +928,11 @@ def test_burning_feet_a_nerve_symptom_is_asked_while_no_nerve_symptom_is_known()
     c = Chat().say("tingly feet").say("no", intent="deny")
     c.answer_all("deny")
     assert "SX_BURNING_FEET" not in c.state.asked
+
+
+@pytest.mark.parametrize("wondered", ["could this be from nitrous oxide?", "maybe from the nos, not sure"])
+def test_a_risk_factor_only_wondered_about_is_still_asked_plainly(wondered):
+    c = Chat().say(f"tingly toes. {wondered}").say("no", intent="deny")
+    assert c.state.facts.status.get("RK_N2O") is not None and not c.state.facts.has("RK_N2O")
+    c.until("RK_N2O").say("yes, most weekends", intent="affirm")
+    assert c.state.facts.has("RK_N2O") and c.slots["triage_level"] == "urgent"
