@@ -356,8 +356,13 @@ def _answers(q: Question) -> Tuple[Callable[[Facts], None], ...]:
         return tuple((lambda f, v=v: setattr(f, "progression", v)) for v in ("rapid", "slow", "stable"))
     if q.kind == "age":
         return tuple((lambda f, v=v: f.set_age(v)) for v in (10, 40, 70))
-    codes = q.codes or tuple(load_knowledge().codes(Kind.SYMPTOM))  # the open symptom question
-    return tuple((lambda f, c=c: f.set(c, Status.PRESENT)) for c in codes)
+    kb = load_knowledge()
+    codes = q.codes or tuple(kb.codes(Kind.SYMPTOM))  # the open symptom question
+    # a red flag whose level a qualifier raises is asked about that qualifier next (knowledge
+    # escalations): a diabetic foot is urgent, with a fever an emergency
+    raised = tuple((lambda f, c=c: (f.set(c, Status.PRESENT), f.set(kb.escalations[c], Status.PRESENT)))
+                   for c in codes if c in kb.escalations)
+    return tuple((lambda f, c=c: f.set(c, Status.PRESENT)) for c in codes) + raised
 
 
 def _outcome(facts: Facts) -> str:

@@ -936,3 +936,15 @@ def test_a_risk_factor_only_wondered_about_is_still_asked_plainly(wondered):
     assert c.state.facts.status.get("RK_N2O") is not None and not c.state.facts.has("RK_N2O")
     c.until("RK_N2O").say("yes, most weekends", intent="affirm")
     assert c.state.facts.has("RK_N2O") and c.slots["triage_level"] == "urgent"
+
+
+def test_a_red_flag_a_qualifier_raises_is_asked_even_when_its_own_level_is_reached():
+    # urgent already (quickly worse), a diabetic foot is urgent too, but with a fever an
+    # emergency (reference section 5): the foot question can still change the advice
+    c = Chat().say("type 2 diabetic on metformin, numb feet getting worse every day").say("no", intent="deny")
+    assert c.state.facts.has("MOD_DIABETES")
+    c.until("RF_DIABETIC_FOOT")
+    assert c.slots["triage_level"] is None  # asked before the result, not among the optional questions
+    c.say("yes there's a sore on my toe that's gone red", intent="affirm")
+    c.say("yes, shivery and hot", intent="affirm")
+    assert c.slots["triage_level"] == "emergency"
