@@ -543,6 +543,9 @@ def _apply_answer(state: State, turn: Turn) -> bool:
         if q.kind == "open" and facts.symptoms():
             state.asked.append(q.id)
             return True
+        if q.kind == "choice" and intent not in ANSWER_INTENTS and not turn.text.startswith("/"):
+            # "nothing, it's just the toes": "none of these" in the person's words
+            intent = _leading_answer(turn.text, options=len(q.codes)) or intent
         if q.id == "RF_WHICH" and (intent == "dont_know" or state.screen != "unsure"):
             # the screen's "yes" stands: unclear, asked once more, then the whole list;
             # after a "not sure" (or a "no" taken back) at the screen, "none of these" is a no

@@ -128,7 +128,12 @@ class Reader:
             # in a question, only after words of the person's own ("is it normal that my feet...")
             return k not in asking or any(t.lower_ in OWN_IN_QUESTION for t in doc[sentences[k][0] : sp[0]])
 
-        mods = {k: [sp for sp in v if told(sp)] for k, v in self.modifiers.find(doc).items()}
+        def denied(sp: Tuple[int, int]) -> bool:
+            # "nothing sudden", "not on one side": an onset or a side denied is not theirs
+            return any(t.lower_ in NEGATION_WORDS or t.lower_ == "nothing" for t in doc[max(0, sp[0] - 2) : sp[0]])
+
+        mods = {k: [sp for sp in v if told(sp) and not (k.startswith(("onset:", "side:")) and denied(sp))]
+                for k, v in self.modifiers.find(doc).items()}
         onset = _first(mods, doc, "onset", ("sudden", "gradual"))
         progression = "rapid" if _worse_by_the_day(mods, doc) else _first(mods, doc, "progression", ("rapid", "stable", "slow"))
         chronic = duration in ("months", "years") and onset != "sudden" and progression != "rapid"

@@ -948,3 +948,20 @@ def test_a_red_flag_a_qualifier_raises_is_asked_even_when_its_own_level_is_reach
     c.say("yes there's a sore on my toe that's gone red", intent="affirm")
     c.say("yes, shivery and hot", intent="affirm")
     assert c.slots["triage_level"] == "emergency"
+
+
+def test_an_onset_or_side_denied_does_not_complete_a_red_flag():
+    c = Chat().say("tingling down my left arm and left leg")
+    c.say("no, nothing sudden about it", intent="deny")
+    assert c.state.facts.onset != "sudden"
+    c = Chat().say("numb toes for months")
+    c.say("no, nothing sudden, nothing on one side. just the toes", intent="deny")
+    assert c.state.facts.onset is None and c.state.facts.side is None and c.pending != "CONFIRM_RF_STROKE"
+
+
+def test_nothing_answers_which_warning_sign_as_none():
+    c = Chat().say("numb toes for months")
+    c.say("not sure", intent="dont_know")
+    assert c.pending == "RF_WHICH"
+    c.say("nothing, it's just the toes")
+    assert c.slots["triage_level"] != "emergency" and c.pending != "RF_WHICH"
