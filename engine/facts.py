@@ -89,7 +89,9 @@ class Facts:
     def red_flag_level(self, code: str) -> Level:
         """Level of a present red flag, with the escalations of section 5."""
         level = load_knowledge().concept(code).level or Level.URGENT
-        if code == "RF_RAPID_WEAKNESS" and self.has("QL_SEVERE_WEAKNESS"):
+        # reference section 5: an emergency when they newly cannot stand or walk, or when it
+        # came on within a day (a sudden onset: "since this morning", "overnight")
+        if code == "RF_RAPID_WEAKNESS" and (self.has("QL_SEVERE_WEAKNESS") or self.onset == "sudden"):
             return Level.EMERGENCY
         if code == "RF_SUICIDAL" and self.has("QL_SELF_HARM_ACTED"):
             return Level.EMERGENCY

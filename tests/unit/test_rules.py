@@ -50,10 +50,12 @@ def test_a_teenager_with_nerve_symptoms_after_nitrous_oxide_is_urgent_not_routin
         (facts("RF_BLADDER_BOWEL"), "D1", Level.EMERGENCY),
         (facts("RF_LIMB_ISCHAEMIA"), "D1", Level.EMERGENCY),
         (facts("RF_RAPID_WEAKNESS", "QL_SEVERE_WEAKNESS"), "D1", Level.EMERGENCY),
+        (facts("RF_RAPID_WEAKNESS", onset="sudden"), "D1", Level.EMERGENCY),  # came on within a day
         (facts("RF_SUICIDAL", "QL_SELF_HARM_ACTED"), "D1", Level.EMERGENCY),
         (facts("RF_DIABETIC_FOOT", "MOD_DIABETES", "QL_FEVER_UNWELL"), "D1", Level.EMERGENCY),
         # D2: any red flag at urgent level
         (facts("RF_RAPID_WEAKNESS"), "D2", Level.URGENT),
+        (facts("RF_RAPID_WEAKNESS", onset="gradual"), "D2", Level.URGENT),
         (facts("RF_SUICIDAL"), "D2", Level.URGENT),
         (facts("RF_DIABETIC_FOOT", "MOD_DIABETES"), "D2", Level.URGENT),
         # under 16: red flags first, then no B12 heuristics
