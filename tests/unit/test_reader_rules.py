@@ -939,3 +939,18 @@ def test_a_stroke_sign_told_as_coming_and_going_gets_the_direct_question(reader,
     assert reader.read(f"one side of my face goes numb {often}").status_of("RF_STROKE") == U
     # another sentence's rhythm does not soften a sign told as now
     assert reader.read(f"my feet tingle {often}. this morning my face dropped on one side").status_of("RF_STROKE") == P
+
+
+@pytest.mark.parametrize("limb", ["legs", "leg", "foot", "arm"])
+@pytest.mark.parametrize("when", ["overnight", "this morning", "all of a sudden"])
+def test_a_limb_gone_numb_suddenly_is_not_a_lost_blood_supply(reader, limb, when):
+    # reference section 5: painful, pale, cold and numb; numbness alone is the nerves
+    assert reader.read(f"my {limb} went numb {when}").status_of("RF_LIMB_ISCHAEMIA") is None
+    assert reader.read(f"my {limb} went white and cold {when}").status_of("RF_LIMB_ISCHAEMIA") == P
+
+
+@pytest.mark.parametrize("feeling", ["numb", "tingly", "cold", "blotchy"])
+def test_legs_that_went_a_feeling_did_not_give_way(reader, feeling):
+    r = reader.read(f"my legs went {feeling} last week")
+    assert r.status_of("QL_SEVERE_WEAKNESS") is None and r.status_of("RF_RAPID_WEAKNESS") is None
+    assert reader.read("my legs just went and i fell").status_of("QL_SEVERE_WEAKNESS") == P
