@@ -30,6 +30,9 @@ class SubjectReader:
         self._body_prefixes = tuple(w[:-1] for w in body if w.endswith("*") and " " not in w)
         # "other half", "co-worker": the words of a relation as the tokenizer splits them
         self._multi = sorted({tuple(t.lower_ for t in nlp.tokenizer(r)) for r in knowledge.relations if not r.isalpha()}, key=len, reverse=True)
+        # a diagnosis a relative "had" is their history told in passing ("my dad had a stroke
+        # at 60 so i worry"), not a message about them
+        self._diagnoses = {w for n in knowledge.diagnosis_names for w in n.lower().split() if len(w) > 3}
 
     def _person_after(self, doc, k: int) -> int:
         """How many tokens after position ``k`` ("my") name a person (0: none)."""
@@ -63,6 +66,8 @@ class SubjectReader:
             n = self._person_after(doc, k) if t.lower_ == "my" else 0
             if n:
                 rest = [x.lower_ for x in doc[k + 1 + n : k + 5 + n]]
+                if rest[:1] == ["had"] and set(rest[1:]) & self._diagnoses:
+                    continue
                 if any(v in rest for v in _VERBS):
                     # "my mum (82) has numb feet, i'm worried" is about her; "my husband has
                     # pernicious anaemia and i have tingling" is about the writer

@@ -954,3 +954,11 @@ def test_legs_that_went_a_feeling_did_not_give_way(reader, feeling):
     r = reader.read(f"my legs went {feeling} last week")
     assert r.status_of("QL_SEVERE_WEAKNESS") is None and r.status_of("RF_RAPID_WEAKNESS") is None
     assert reader.read("my legs just went and i fell").status_of("QL_SEVERE_WEAKNESS") == P
+
+
+@pytest.mark.parametrize("relative", ["dad", "nan", "brother", "husband"])
+@pytest.mark.parametrize("diagnosis", ["a stroke at 60", "a heart attack years ago", "a mini stroke once"])
+def test_a_diagnosis_a_relative_had_told_in_passing_leaves_the_writer_the_subject(reader, relative, diagnosis):
+    assert reader.read(f"numb toes for 3 months. my {relative} had {diagnosis} so i worry").subject is None
+    # told as happening to them now, the message is about them
+    assert reader.read(f"my {relative} had {diagnosis.split(' at ')[0].split(' years')[0].split(' once')[0]} this morning, he can not talk").subject == "other"
