@@ -962,3 +962,14 @@ def test_a_diagnosis_a_relative_had_told_in_passing_leaves_the_writer_the_subjec
     assert reader.read(f"numb toes for 3 months. my {relative} had {diagnosis} so i worry").subject is None
     # told as happening to them now, the message is about them
     assert reader.read(f"my {relative} had {diagnosis.split(' at ')[0].split(' years')[0].split(' once')[0]} this morning, he can not talk").subject == "other"
+
+
+@pytest.mark.parametrize("dropped", ["managed to drop two cups of coffee", "keep dropping my phone", "dropped a plate again"])
+def test_things_dropped_are_weakness(reader, dropped):
+    assert reader.read(f"i {dropped} today").status_of("SX_MUSCLE_WEAK") == P
+
+
+@pytest.mark.parametrize("task", ["typing", "climbing stairs", "doing up buttons", "opening jars"])
+@pytest.mark.parametrize("hard", ["is difficult", "is a struggle", "is getting harder"])
+def test_a_task_of_strength_made_hard_is_weakness(reader, task, hard):
+    assert reader.read(f"{task} {hard} these days").status_of("SX_MUSCLE_WEAK") == P
