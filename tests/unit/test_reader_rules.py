@@ -973,3 +973,9 @@ def test_things_dropped_are_weakness(reader, dropped):
 @pytest.mark.parametrize("hard", ["is difficult", "is a struggle", "is getting harder"])
 def test_a_task_of_strength_made_hard_is_weakness(reader, task, hard):
     assert reader.read(f"{task} {hard} these days").status_of("SX_MUSCLE_WEAK") == P
+
+
+@pytest.mark.parametrize("unknown", ["i do not know why", "he does not know why", "nobody can explain why", "i can not work out why"])
+@pytest.mark.parametrize("told, code", [("my feet tingle", "SX_PARAESTHESIA"), ("i keep falling", "SX_BALANCE_GAIT")])
+def test_not_knowing_the_reason_denies_nothing(reader, unknown, told, code):
+    assert reader.read(f"{unknown} {told}").status_of(code) == P
