@@ -110,8 +110,10 @@ _DURATION_WORDS = [
 
 
 def duration_of(text: str) -> Optional[str]:
-    # a length denied is not the length: "it started yesterday, not a year ago"
-    m = next((m for m in _DURATION_RE.finditer(text) if not re.search(r"\b(not|never)\s+(about\s+|even\s+)?$", text[:m.start()])), None)
+    # a length denied is not the length ("it started yesterday, not a year ago"), nor is a
+    # rhythm ("an injection every three months")
+    m = next((m for m in _DURATION_RE.finditer(text)
+              if not re.search(r"\b(not|never|every|each|once every|per)\s+(about\s+|even\s+|other\s+)?$", text[:m.start()])), None)
     since = _SINCE_YEAR_RE.search(text)
     if not m and since:
         import datetime

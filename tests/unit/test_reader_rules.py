@@ -979,3 +979,10 @@ def test_a_task_of_strength_made_hard_is_weakness(reader, task, hard):
 @pytest.mark.parametrize("told, code", [("my feet tingle", "SX_PARAESTHESIA"), ("i keep falling", "SX_BALANCE_GAIT")])
 def test_not_knowing_the_reason_denies_nothing(reader, unknown, told, code):
     assert reader.read(f"{unknown} {told}").status_of(code) == P
+
+
+@pytest.mark.parametrize("rhythm", ["every three months", "each week", "every 2 weeks"])
+def test_injections_told_by_their_rhythm_are_treatment_and_the_rhythm_no_duration(reader, rhythm):
+    r = reader.read(f"i get one injection {rhythm}")
+    assert r.status_of("MOD_ON_B12_TREATMENT") == P and r.duration is None
+    assert reader.read(f"tingling for 5 days, injections {rhythm}").duration == "days"
