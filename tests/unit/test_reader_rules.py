@@ -986,3 +986,10 @@ def test_injections_told_by_their_rhythm_are_treatment_and_the_rhythm_no_duratio
     r = reader.read(f"i get one injection {rhythm}")
     assert r.status_of("MOD_ON_B12_TREATMENT") == P and r.duration is None
     assert reader.read(f"tingling for 5 days, injections {rhythm}").duration == "days"
+
+
+@pytest.mark.parametrize("then", ["as a teenager", "as a student", "in high school", "back in the day"])
+@pytest.mark.parametrize("told, code", [("i was vegetarian", "RK_DIET_LOW_B12"), ("i had numb feet", "SX_PARAESTHESIA")])
+def test_a_time_of_life_gone_by_is_history(reader, then, told, code):
+    assert reader.read(f"{told} {then}").status_of(code) != P
+    assert reader.read(f"{then} i was fine. now {told.replace('i was', 'i am').replace('i had', 'i have')}").status_of(code) == P
