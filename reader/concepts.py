@@ -179,7 +179,9 @@ class ConceptMatcher:
                 per_group = [groups.get((code, ci, gi)) for gi in range(len(combo))]
                 if not all(per_group):
                     continue
-                for lo, hi in clauses:
+                # only the clauses where every group has a part (the rest cannot hold the combo)
+                common = set.intersection(*({clause_of[sp[0]] for sp in occ} for occ in per_group))
+                for lo, hi in (clauses[k] for k in sorted(common)):
                     inside = [[sp for sp in occ if lo <= sp[0] and sp[1] <= hi] for occ in per_group]
                     for s, e, g in combo_spans(inside, doc, lo, hi, concept.combo_windows[ci], locators):
                         if (s, e) not in gaps or len(g) < len(gaps[(s, e)]):
