@@ -993,3 +993,10 @@ def test_injections_told_by_their_rhythm_are_treatment_and_the_rhythm_no_duratio
 def test_a_time_of_life_gone_by_is_history(reader, then, told, code):
     assert reader.read(f"{told} {then}").status_of(code) != P
     assert reader.read(f"{then} i was fine. now {told.replace('i was', 'i am').replace('i had', 'i have')}").status_of(code) == P
+
+
+@pytest.mark.parametrize("meaning", ["no intention of", "never want to", "hope i never"])
+@pytest.mark.parametrize("waking", ["waking up", "opening my eyes again", "see tomorrow"])
+def test_not_meaning_to_wake_again_is_suicidal_language(reader, meaning, waking):
+    assert reader.read(f"i go to bed with {meaning} {waking}").status_of("RF_SUICIDAL") == P
+    assert reader.read("i do not want to wake up early tomorrow, i am off work").status_of("RF_SUICIDAL") is None
