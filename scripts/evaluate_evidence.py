@@ -2,14 +2,15 @@
 
 Usage: python scripts/evaluate_evidence.py [--sets real patients redteam]
            [--splits dev test] [--base URL [--token T]] [--workers 3]
-           [--check] [--readme] [--verbose]
+           [--check] [--readme] [--verbose] [--show-test-items]
 
 - real:     real people's first messages (tests/real/), what the assistant records;
 - patients: blind scripted patients (tests/blind/patients/) through whole interviews;
 - redteam:  adversarial conversations with expectations (tests/redteam/).
 
 Without --base it starts its own action server and Rasa (SQLite store). Tune
-on dev, report test: the test split is never read to add phrases. --check
+on dev, report test: the test split is never read to add phrases (its item lines,
+which patient or conversation failed, are printed only with --show-test-items). --check
 compares every figure with tests/evidence/floors.yml (today's honest figures:
 nothing may get worse) and exits 1 if one is worse. --readme writes the
 results section of README.md. Report: reports/evidence.json. The headline
@@ -149,21 +150,24 @@ def write_floors(report: dict) -> None:
     FLOORS.write_text(header + yaml.safe_dump(floors, sort_keys=False))
 
 
-def print_details(report: dict, verbose: bool) -> None:
+def print_details(report: dict, verbose: bool, show_test_items: bool = False) -> None:
+    """Figures for every split; item lines (which patient, which conversation failed) only
+    for dev, unless asked: the test split is never read to add phrases or rules."""
     for split in SPLITS:
+        items = split != "test" or show_test_items
         if split in report.get("real", {}):
             r = report["real"][split]
             print(f"\n== real language, {split}: {r['messages']} messages from {r['sources']} sources")
             for k, v in r.items():
                 if k not in ("misses",):
                     print(f"  {k}: {v}")
-            if verbose:
+            if verbose and items:
                 for m in r["misses"]:
                     print(f"  MISS {m['id']}: missing {m['missing']} extra {m['extra']} :: {m['text'][:120]!r}")
         if split in report.get("patients", {}):
             part = report["patients"][split]
             print(f"\n== blind patients, {split}")
-            for r in part["results"]:
+            for r in part["results"] if items else ():
                 mark = "" if r["exact"] else ("  UNDER" if r["under"] else ("  OVER" if r["over"] else "  NONE"))
                 print(f"  {r['id']:<34}{r['expected_level']:>10}{str(r['level']):>10}{r['turns']:>4}{mark}")
             for k, v in part["summary"].items():
@@ -171,7 +175,7 @@ def print_details(report: dict, verbose: bool) -> None:
         if split in report.get("redteam", {}):
             part = report["redteam"][split]
             print(f"\n== red team, {split}")
-            for r in part["results"]:
+            for r in part["results"] if items else ():
                 if not r["passed"]:
                     print(f"  FAIL {r['id']} ({r['category']}): " + " | ".join(r["failures"][:3]))
             for k, v in part["summary"].items():
@@ -263,12 +267,14 @@ def main() -> int:
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--readme", action="store_true")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--show-test-items", action="store_true",
+                        help="also print the test split's item lines (for audits only: never tune on them)")
     parser.add_argument("--write-floors", action="store_true", help="record today's figures as the floors (review the diff)")
     args = parser.parse_args()
     report = evaluate(args)
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False))
-    print_details(report, args.verbose)
+    print_details(report, args.verbose, args.show_test_items)
     if args.readme:
         write_readme(report)
     if args.write_floors:

@@ -172,3 +172,17 @@ def test_a_red_team_person_waiting_for_a_question_takes_the_offer_of_more_questi
     c = Conversation(OfferingAssistant(), {"id": "rt_x", "filler": {}, "turns": []})
     assert c.wait_for("duration")
     assert [t for who, t in c.transcript if who == "user"] == ["hi", "yes, go on", "no"]
+
+
+def test_the_test_splits_item_lines_are_not_printed_unless_asked(capsys):
+    from scripts.evaluate_evidence import print_details
+
+    failing = {"id": "rt_secret", "category": "c", "passed": False, "failures": ["x"]}
+    patient = {"id": "bp_secret", "expected_level": "soon", "level": "routine", "turns": 3, "exact": False, "under": True, "over": False}
+    report = {"redteam": {s: {"results": [dict(failing, id=f"rt_{s}")], "summary": {}} for s in ("dev", "test")},
+              "patients": {s: {"results": [dict(patient, id=f"bp_{s}")], "summary": {}} for s in ("dev", "test")}}
+    print_details(report, verbose=True)
+    out = capsys.readouterr().out
+    assert "rt_dev" in out and "bp_dev" in out and "rt_test" not in out and "bp_test" not in out
+    print_details(report, verbose=True, show_test_items=True)
+    assert "rt_test" in capsys.readouterr().out
