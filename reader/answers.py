@@ -42,6 +42,8 @@ def _patterns() -> dict:
     anywhere: dict = {}
     for key in ("unsure", "contrast", "sometimes", "fine", "retract"):
         anywhere[key] = re.compile(r"\b(?:" + _alternation(raw.get(key, ())) + r")\b")
+    # one or two words naming the part, then an all-clear: "eyes ok", "my memory is fine"
+    lead["all_clear"] = re.compile(r"^\W*(?:[a-z']+\s+){1,3}(?:" + _alternation(raw.get("all_clear", ())) + r")\W*$")
     negative = re.compile(r"\b(?:no|not|never|nope|nah|none|nothing)\b")
     # the last clause is a denial: "..., nothing like that now"
     lead["no_tail"] = re.compile(r"(?:^|[,.;!?]|\bbut|\band)\s*(?:" + _alternation(raw.get("no_tail", ())) + r")(?:\s+(?:now|at the moment|currently|these days|thankfully|though))?\W*$")
@@ -75,6 +77,9 @@ def read_answer(text: str, options: int = 1, symptom: bool = False) -> Optional[
         return "affirm"
     if symptom and fine:
         return "deny"  # "warm enough", "my eyes are fine"
+    if symptom and lead["all_clear"].search(t) and not p["negative"].search(t) \
+            and not re.search(r"\b(?:but|though|except|apart)\b", t):
+        return "deny"  # "eyes ok", "memory fine" (not "tired but ok")
     return None
 
 

@@ -1000,3 +1000,14 @@ def test_a_time_of_life_gone_by_is_history(reader, then, told, code):
 def test_not_meaning_to_wake_again_is_suicidal_language(reader, meaning, waking):
     assert reader.read(f"i go to bed with {meaning} {waking}").status_of("RF_SUICIDAL") == P
     assert reader.read("i do not want to wake up early tomorrow, i am off work").status_of("RF_SUICIDAL") is None
+
+
+@pytest.mark.parametrize("part", ["memory", "my balance", "eyesight", "energy"])
+@pytest.mark.parametrize("fine", ["fine", "is ok", "good"])
+def test_a_part_called_fine_is_no_symptom_and_answers_no(reader, part, fine):
+    from reader.answers import read_answer
+
+    assert not [f for f in reader.read(f"{part} {fine}").findings if f.status == P]
+    assert read_answer(f"{part} {fine}", symptom=True) == "deny"
+    assert read_answer(f"{part} not {fine.split()[-1]}", symptom=True) != "deny"
+    assert read_answer(f"tired but {fine.split()[-1]}", symptom=True) != "deny"
