@@ -159,6 +159,14 @@ def _possible_red_flags(raw: Mapping[str, Any], concepts: Mapping[str, Concept])
     return out
 
 
+def _comes_and_goes(raw: Mapping[str, Any], concepts: Mapping[str, Concept]) -> Dict[str, Tuple[str, ...]]:
+    out = {"codes": _tuple_of_str(raw.get("codes")), "words": _tuple_of_str(raw.get("words"))}
+    unknown = [c for c in out["codes"] if c not in concepts]
+    if unknown or set(raw) - set(out):
+        raise ValueError(f"comes_and_goes: unknown codes {unknown} or keys {sorted(set(raw) - set(out))}")
+    return out
+
+
 def _people(raw: Dict[str, Any]) -> Tuple[str, ...]:
     """Everyone other than the writer: the relations and every blood relative."""
     return tuple(dict.fromkeys(_tuple_of_str(raw.get("relations")) + _tuple_of_str(raw.get("blood_relatives"))))
@@ -313,7 +321,7 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         escalations={str(k): str(v) for k, v in (raw.get("escalations") or {}).items()},
         happening_now=_tuple_of_str(raw.get("happening_now")),
         chronic_reads_as={str(k): str(v) for k, v in (raw.get("chronic_reads_as") or {}).items()},
-        comes_and_goes={str(k): _tuple_of_str(v) for k, v in (raw.get("comes_and_goes") or {}).items()},
+        comes_and_goes=_comes_and_goes(raw.get("comes_and_goes") or {}, concepts),
         word_classes=classes,
         context={
             cat: ({"": _tuple_of_str(body)} if cat == "termination" else {k: _tuple_of_str(v) for k, v in (body or {}).items()})

@@ -778,12 +778,22 @@ def test_a_plain_no_to_a_yes_no_question_stays_a_no():
     assert c.state.facts.status["RF_BLADDER_BOWEL"].value == "absent"
 
 
-def test_weakness_and_quick_worsening_told_apart_get_the_red_flags_direct_question():
-    # with swallowing trouble, weakness spreading quickly is an emergency (reference section 5)
-    c = Chat().say("my legs feel weak and heavy and now i'm struggling to swallow a bit")
-    c.say("no", intent="deny")  # a blanket no to the screen, before the worsening was known
-    c.until("PROGRESSION").say("worse each day, spreading up")
-    assert c.pending == "CONFIRM_RF_RAPID_WEAKNESS"
+@pytest.mark.parametrize("opening, later, code, asked_first", [
+    # with swallowing trouble, weakness spreading quickly is an emergency (reference section 5);
+    # the blanket "no" to the screen came before the worsening was known
+    ("my legs feel weak and heavy and now i'm struggling to swallow a bit", "worse each day, spreading up",
+     "RF_RAPID_WEAKNESS", "RF_SCREEN"),
+    # "sudden weakness or numbness on one side": side and onset told turns apart, the "no"
+    # to the stroke question given before the onset was known
+    ("tingling down my left arm and left leg", "actually it all came on suddenly this morning",
+     "RF_STROKE", "CONFIRM_RF_STROKE"),
+])
+def test_a_red_flag_completed_by_a_later_message_gets_its_direct_question(opening, later, code, asked_first):
+    c = Chat().say(opening)
+    assert c.pending == asked_first
+    c.say("no", intent="deny")
+    c.until("PROGRESSION").say(later)
+    assert c.pending == f"CONFIRM_{code}"
     c.say("yes", intent="affirm")
     assert c.slots["triage_level"] == "emergency"
 
@@ -879,16 +889,6 @@ def test_saying_there_are_no_symptoms_answers_the_open_symptom_question():
 
 # ------------------------------------------- a red flag completed by a fact told later
 
-def test_one_sided_numbness_denied_then_told_as_sudden_gets_the_stroke_question_again():
-    # "sudden weakness or numbness on one side" (reference section 5), its side and its
-    # onset told turns apart: the earlier "no" was given before the onset was known
-    c = Chat().say("tingling down my left arm and left leg")
-    assert c.pending == "CONFIRM_RF_STROKE"
-    c.say("no", intent="deny")
-    c.until("PROGRESSION").say("actually it all came on suddenly this morning")
-    assert c.pending == "CONFIRM_RF_STROKE"
-    c.say("yes", intent="affirm")
-    assert c.slots["triage_level"] == "emergency"
 
 
 def test_one_sided_numbness_of_slow_onset_is_not_asked_again():
