@@ -1011,3 +1011,45 @@ def test_a_part_called_fine_is_no_symptom_and_answers_no(reader, part, fine):
     assert read_answer(f"{part} {fine}", symptom=True) == "deny"
     assert read_answer(f"{part} not {fine.split()[-1]}", symptom=True) != "deny"
     assert read_answer(f"tired but {fine.split()[-1]}", symptom=True) != "deny"
+
+
+# Warning signs of the curated lists (NIMH, C-SSRS), as classes: each is generated over
+# several ways in and several objects, and a look-alike about B12 or ordinary life is not one.
+@pytest.mark.parametrize("search", ["looked up", "have been googling", "researched"])
+@pytest.mark.parametrize("what", ["how many tablets it would take", "painless ways", "a lethal dose"])
+def test_looking_for_a_way_is_suicidal_with_a_plan(reader, search, what):
+    r = reader.read(f"last night i {search} {what}")
+    assert r.status_of("RF_SUICIDAL") == P and r.status_of("QL_SELF_HARM_ACTED") == P
+    assert reader.read(f"i {search} how much b12 to take").status_of("RF_SUICIDAL") is None
+
+
+@pytest.mark.parametrize("nobody", ["no one would", "nobody would even"])
+@pytest.mark.parametrize("care", ["care", "notice"])
+@pytest.mark.parametrize("gone", ["if i was gone", "if i died", "if i disappeared"])
+def test_nobody_caring_if_one_were_gone_is_suicidal_language(reader, nobody, care, gone):
+    assert reader.read(f"{nobody} {care} {gone}").status_of("RF_SUICIDAL") == P
+
+
+@pytest.mark.parametrize("indifferent", ["i would not mind if", "i do not care if", "it would not matter if"])
+@pytest.mark.parametrize("death", ["i died", "i did not wake up", "a bus hit me"])
+def test_indifference_to_ones_own_death_is_suicidal_language(reader, indifferent, death):
+    assert reader.read(f"{indifferent} {death}").status_of("RF_SUICIDAL") == P
+    assert reader.read(f"{indifferent} i missed the bus").status_of("RF_SUICIDAL") is None
+
+
+@pytest.mark.parametrize("means", ["a gun in the house", "a rope in the garage", "a blade in my drawer"])
+def test_means_turned_on_oneself_is_suicidal_language(reader, means):
+    assert reader.read(f"there is {means} and i keep thinking of using it on myself").status_of("RF_SUICIDAL") == P
+    assert reader.read(f"there is {means}").status_of("RF_SUICIDAL") is None
+
+
+@pytest.mark.parametrize("soft", ["i can not see a future", "i have put my affairs in order", "i just want the pain to stop for good",
+                                  "what is the point of anything", "i feel so trapped"])
+def test_softer_warning_signs_get_the_one_direct_question(reader, soft):
+    assert reader.read(soft).status_of("RF_SUICIDAL") == U
+
+
+@pytest.mark.parametrize("point", ["what is the point of living", "what's the point of going on"])
+def test_lifes_point_denied_is_suicidal_and_a_practical_point_is_not(reader, point):
+    assert reader.read(point).status_of("RF_SUICIDAL") == P
+    assert reader.read("what is the point of taking b12 if it does not help").status_of("RF_SUICIDAL") is None
