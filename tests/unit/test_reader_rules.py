@@ -1053,3 +1053,26 @@ def test_softer_warning_signs_get_the_one_direct_question(reader, soft):
 def test_lifes_point_denied_is_suicidal_and_a_practical_point_is_not(reader, point):
     assert reader.read(point).status_of("RF_SUICIDAL") == P
     assert reader.read("what is the point of taking b12 if it does not help").status_of("RF_SUICIDAL") is None
+
+
+@pytest.mark.parametrize("denied", ["i no longer want to", "i have lost the will to", "i have no desire to", "i am not sure i want to"])
+@pytest.mark.parametrize("living", ["live", "be alive", "be here"])
+def test_the_wish_to_live_denied_is_suicidal_language(reader, denied, living):
+    assert reader.read(f"{denied} {living}").status_of("RF_SUICIDAL") == P
+
+
+@pytest.mark.parametrize("plan", ["i do not want to live in london", "he no longer wants to live with us", "i can not go on holiday",
+                                  "i can not keep going to work like this", "i do not want to go on tablets"])
+def test_where_or_how_to_live_or_go_on_is_not_suicidal_language(reader, plan):
+    assert reader.read(plan).status_of("RF_SUICIDAL") is None
+
+
+@pytest.mark.parametrize("told", ["i will not be here for christmas", "i do not see myself being here much longer"])
+def test_oneself_absent_soon_is_suicidal_language(reader, told):
+    assert reader.read(told).status_of("RF_SUICIDAL") == P
+
+
+@pytest.mark.parametrize("unbearable", ["i can not live like this", "i can not keep living like this", "no way i can go on like this"])
+def test_living_made_unbearable_gets_the_one_direct_question(reader, unbearable):
+    assert reader.read(unbearable).status_of("RF_SUICIDAL") in (U, P)
+    assert reader.read("my feet tingle and " + unbearable).status_of("RF_SUICIDAL") in (U, P)
