@@ -495,7 +495,8 @@ def _apply_answer(state: State, turn: Turn) -> bool:
             content = "deny"
             for e in about:
                 facts.set(e["value"], Status.ABSENT)
-        intent = content or _leading_answer(turn.text, symptom_question=all(c.startswith("SX_") for c in q.codes), options=len(q.codes)) or intent
+        intent = content or _leading_answer(turn.text, symptom_question=all(c.startswith("SX_") for c in q.codes),
+                                            options=len(q.codes), asked=_asked_words(q)) or intent
         if intent in ANSWER_INTENTS:
             if intent in ("affirm", "dont_know") and q.follow_up_on_yes and not any(facts.has(c) for c in q.codes):
                 # "yes the breathing one": the yes names its option
@@ -543,8 +544,9 @@ def _apply_answer(state: State, turn: Turn) -> bool:
         if q.kind == "open" and facts.symptoms():
             state.asked.append(q.id)
             return True
-        if q.kind == "choice" and intent not in ANSWER_INTENTS and not turn.text.startswith("/"):
-            # "nothing, it's just the toes": "none of these" in the person's words
+        if intent not in ANSWER_INTENTS and not turn.text.startswith("/"):
+            # "nothing, it's just the toes": "none of these" in the person's words; "none, he's
+            # bouncing off the walls" to the open symptom question: nothing to tell
             intent = _leading_answer(turn.text, options=len(q.codes)) or intent
         if q.id == "RF_WHICH" and (intent == "dont_know" or state.screen != "unsure"):
             # the screen's "yes" stands: unclear, asked once more, then the whole list;
@@ -611,9 +613,25 @@ def _named_option(text: str, q: Question) -> Optional[str]:
     return read_choice(text or "", options) if options else None
 
 
-def _leading_answer(text: str, symptom_question: bool = False, options: int = 1) -> Optional[str]:
+def _leading_answer(text: str, symptom_question: bool = False, options: int = 1, asked: Tuple[str, ...] = ()) -> Optional[str]:
     """The message read as an answer to the pending yes/no question (reader/answers.py)."""
-    return read_answer(text, options=options, symptom=symptom_question)
+    return read_answer(text, options=options, symptom=symptom_question, asked=asked)
+
+
+# words of a code's label or question that name no sign of their own
+_GENERIC_WORDS = {"feel", "feeling", "feelings", "problem", "problems", "trouble", "with", "your", "their", "have", "having",
+                  "being", "some", "any", "other", "things", "thing", "often", "worse", "better", "night", "from", "that",
+                  "this", "like", "when", "such", "very", "more", "less", "much", "time", "times", "long", "term"}
+
+
+def _asked_words(q: Question) -> Tuple[str, ...]:
+    """The words naming what a question asks about: its codes' labels and "ask" texts."""
+    kb = load_knowledge()
+    words = []
+    for code in q.codes:
+        c = kb.concept(code)
+        words += re.findall(r"[a-z]+", f"{c.label} {c.ask}".lower())
+    return tuple(dict.fromkeys(w for w in words if len(w) >= 4 and w not in _GENERIC_WORDS))
 
 
 def _mark_unsure(state: State, q: Question) -> None:

@@ -17,13 +17,17 @@ lists are knowledge.yml ``answers``. General rules, in order:
    in 2018, nothing like that now");
 5. for a symptom: "sometimes", "on and off", "only at night" are yes; "my
    eyes are fine", "warm enough" are no, and "not strong enough" (an all-clear
-   denied) is yes.
+   denied) is yes;
+6. the asked sign denied by name, whatever follows ("not burning, more
+   stabbing" to "burning feet?"), is no; so is an ability said to be intact
+   ("she says she can concentrate ok", "i can walk fine"), unless something is
+   added against it ("... but").
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional, Pattern
+from typing import Optional, Pattern, Sequence
 
 from knowledge import load_knowledge
 from reader.normalise import normalise
@@ -50,7 +54,8 @@ def _patterns() -> dict:
     return {"lead": lead, "any": anywhere, "negative": negative}
 
 
-def read_answer(text: str, options: int = 1, symptom: bool = False) -> Optional[str]:
+def read_answer(text: str, options: int = 1, symptom: bool = False, asked: Sequence[str] = ()) -> Optional[str]:
+    """``asked``: the words naming what the question asks about (its codes' labels)."""
     t = normalise(text or "")
     if not t:
         return None
@@ -73,6 +78,10 @@ def read_answer(text: str, options: int = 1, symptom: bool = False) -> Optional[
         return "deny"
     if lead["no_tail"].search(t):
         return "deny"  # "had a clot in 2018 and a bladder op once, nothing like that now"
+    if _names_it_denied(t, asked):
+        return "deny"  # "not burning, more stabbing"
+    if symptom and _ABLE.search(t) and not _AGAINST.search(t):
+        return "deny"  # "she says she can concentrate ok"
     if symptom and anywhere["sometimes"].search(t) and not p["negative"].search(t):
         return "affirm"
     if symptom and fine:
@@ -81,6 +90,30 @@ def read_answer(text: str, options: int = 1, symptom: bool = False) -> Optional[
             and not re.search(r"\b(?:but|though|except|apart)\b", t):
         return "deny"  # "eyes ok", "memory fine" (not "tired but ok")
     return None
+
+
+# an ability said to be intact: "can concentrate ok", "can still walk fine", "can see perfectly well"
+_ABLE: Pattern = re.compile(
+    r"\bcan (?:still )?(?!not\b|hardly\b|barely\b|never\b|only\b|just\b)[a-z]+(?: [a-z]+)? "
+    r"(?:fine|ok|okay|alright|all right|well|normally|perfectly(?: well)?|no problem|without (?:any )?(?:problems?|trouble|difficulty))\b")
+_AGAINST: Pattern = re.compile(r"\b(?:but|though|except|apart|until|unless)\b")
+# after "not", words that make it a degree or a frequency, not a denial ("not always", "not that bad")
+_NOT_A_DENIAL = {"always", "every", "all", "constantly", "just", "only", "that", "too", "so", "as", "much", "great", "good", "sure", "certain"}
+
+
+def _names_it_denied(t: str, asked: Sequence[str]) -> bool:
+    """A leading "not" then, within two words, a word of what was asked ("not burning",
+    "not really dizzy", "not pregnant"), a word matching by its first five letters."""
+    if not asked:
+        return False
+    m = re.match(r"^\W*(?:no,? )?not\s+((?:[a-z']+\s+){0,2}[a-z']+)", t)
+    if not m:
+        return False
+    words = m.group(1).split()
+    if words[0] in _NOT_A_DENIAL or re.search(r"\b(?:exactly|quite|as such|per se)\b", t):
+        return False  # "not always", "not burning exactly, more like hot": not a plain no
+    stems = {w[:5] for w in asked if len(w) >= 4}
+    return any(w[:5] in stems for w in words if len(w) >= 4)
 
 
 def leads_with_no(text: str) -> bool:

@@ -56,6 +56,11 @@ def _digits_for_number_words(text: str) -> str:
 _ANY_NUMBER_RE = re.compile(r"(?<![\d.,])(\d{1,3})(?!\d)(?![.,]\d)" + _NOT_AGE_UNITS)
 
 
+_YEARS_ANSWER_RE = re.compile(
+    r"^\W*(?:(?:i\s*am|i'm|im|i'?m|she\s*is|she's|he\s*is|he's|they\s*are|they're)\s+)?(?:about\s+|around\s+|nearly\s+|almost\s+)?"
+    r"(\d{1,3})\s*(?:years?|yrs?|yo)\W*$")
+
+
 def age_answer(text: str) -> Optional[int]:
     """The age in an answer to "how old are you?": the age a statement gives, else the
     first number not counting something else ("sixty-eight last birthday", "72 in june",
@@ -63,6 +68,11 @@ def age_answer(text: str) -> Optional[int]:
     age = age_of(text)
     if age is not None:
         return age
+    # the whole answer a number of years ("42 years", "i'm 42 years"): asked the age, that is it;
+    # a small one ("3 years") is more likely how long, so it is asked again
+    m = _YEARS_ANSWER_RE.match(_digits_for_number_words(text.lower()))
+    if m and 16 <= int(m.group(1)) <= 110:
+        return int(m.group(1))
     m = _ANY_NUMBER_RE.search(_digits_for_number_words(text.lower()))
     if m and 1 <= int(m.group(1)) <= 110:
         return int(m.group(1))

@@ -12,6 +12,7 @@ from knowledge import Knowledge
 from reader.concepts import PatternSet
 
 THIRD_PERSON = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
+_POSSESSIVE = ("my", "our")  # a relative named as the writer's or the family's: "my son", "our son"
 _OWN_EXPERIENCE = ("have", "get", "feel", "suffer", "keep", "got", "have got", "have been", "am having", "am getting", "am feeling", "also have", "also get", "too have")
 _VERBS = ("is", "has", "keeps", "gets", "feels", "says", "suffers", "complains", "was", "had", "does", "can", "seems", "been", "cannot")
 
@@ -63,7 +64,7 @@ class SubjectReader:
         if self.said(doc):
             return "other"
         for k, t in enumerate(doc[:-1]):
-            n = self._person_after(doc, k) if t.lower_ == "my" else 0
+            n = self._person_after(doc, k) if t.lower_ in _POSSESSIVE else 0  # "my son", "our son"
             if n:
                 rest = [x.lower_ for x in doc[k + 1 + n : k + 5 + n]]
                 if rest[:1] == ["had"] and set(rest[1:]) & self._diagnoses:
@@ -82,7 +83,7 @@ class SubjectReader:
         # told about a relative in the third person ("found my husband slumped ... his
         # lips drooped ... he was not responding"), the writer only an onlooker
         words = [t.lower_ for t in doc]
-        relation = any(w == "my" and self._person_after(doc, k) for k, w in enumerate(words))
+        relation = any(w in _POSSESSIVE and self._person_after(doc, k) for k, w in enumerate(words))
         third = sum(w in THIRD_PERSON for w in words)
         first = sum(w in ("i", "me", "myself") for w in words) + sum(
             w == "my" and not self._person_after(doc, k) for k, w in enumerate(words)

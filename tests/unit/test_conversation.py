@@ -8,6 +8,8 @@ from typing import List, Optional
 
 import pytest
 
+from knowledge import Status
+
 from engine.conversation import MORE, State, Turn, absorb, public_slots, step
 from engine.questions import BY_ID
 from reader import default_reader as default_extractor
@@ -965,3 +967,21 @@ def test_nothing_answers_which_warning_sign_as_none():
     assert c.pending == "RF_WHICH"
     c.say("nothing, it's just the toes")
     assert c.slots["triage_level"] != "emergency" and c.pending != "RF_WHICH"
+
+
+@pytest.mark.parametrize("opening, qid, answer, code", [
+    ("sore heels", "SX_BURNING_FEET", "not burning, more stabbing", "SX_BURNING_FEET"),
+    ("asking for my daughter, she is low", "SX_COGNITIVE", "she says she can concentrate ok", "SX_COGNITIVE"),
+])
+def test_an_answer_naming_the_sign_denied_or_the_ability_intact_is_a_no_at_once(opening, qid, answer, code):
+    c = Chat().say(opening).until(qid)
+    c.say(answer, "inform")
+    assert c.state.facts.status.get(code) == Status.ABSENT
+    assert c.pending != qid and "didn't quite understand" not in c.texts
+
+
+def test_a_man_saying_so_in_chat_english_answers_the_pregnancy_question():
+    c = Chat().say("type 2 diabetic on metformin 12 yrs, charley horses in my calves").until("MOD_PREGNANT")
+    c.say("im a man lol", "inform")
+    assert c.state.facts.status.get("MOD_PREGNANT") == Status.ABSENT
+    assert "English" not in c.texts

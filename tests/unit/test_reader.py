@@ -266,6 +266,16 @@ def test_english_message_is_not_flagged_foreign(extractor):
     assert extractor.read("my feet have been tingling for three months").foreign is False
 
 
+@pytest.mark.parametrize("chat", ["im a man lol", "man im so tired", "ok im 42", "hes a man, dont think so"])
+def test_chat_english_whose_words_are_another_languages_stop_words_is_english(extractor, chat):
+    assert extractor.read(chat).foreign is False
+
+
+@pytest.mark.parametrize("other", ["ich habe ein kribbeln im bein", "ich bin ein mann", "nie mam cukrzycy, jestem mężczyzną"])
+def test_other_languages_with_those_words_are_still_foreign(extractor, other):
+    assert extractor.read(other).foreign is True
+
+
 def test_emoji_only_message_has_no_findings(extractor):
     extraction = extractor.read("😩😩😩 🙏")
     assert extraction.findings == []

@@ -501,6 +501,9 @@ def test_how_far_along_in_shorthand_is_pregnancy(reader, message):
 @pytest.mark.parametrize("answer, age", [
     ("sixty-eight last birthday", 68), ("72 in june", 72), ("seventy two", 72), ("she is 81", 81), ("68", 68),
     ("3 weeks", None), ("70kg", None), ("about 4 months", None),
+    # a whole answer that is a number of years is the age; a small one or "for ..." is how long
+    ("42 years", 42), ("im 42 years", 42), ("she is about 80 years", 80), ("forty two years", 42),
+    ("3 years", None), ("for 42 years", None),
 ])
 def test_the_age_questions_answer_is_its_first_number_in_digits_or_words(answer, age):
     from reader.quantities import age_answer
@@ -1076,3 +1079,35 @@ def test_oneself_absent_soon_is_suicidal_language(reader, told):
 def test_living_made_unbearable_gets_the_one_direct_question(reader, unbearable):
     assert reader.read(unbearable).status_of("RF_SUICIDAL") in (U, P)
     assert reader.read("my feet tingle and " + unbearable).status_of("RF_SUICIDAL") in (U, P)
+
+
+@pytest.mark.parametrize("sign, asked", [("burning", ("burning", "feet")), ("dizzy", ("dizziness", "dizzy")),
+                                         ("pregnant", ("pregnant", "breastfeeding")), ("diabetic", ("diabetes",))])
+@pytest.mark.parametrize("after", ["", ", more stabbing", ", just sore"])
+def test_the_asked_sign_denied_by_name_is_a_no_whatever_follows(sign, asked, after):
+    from reader.answers import read_answer
+
+    assert read_answer(f"not {sign}{after}", symptom=True, asked=asked) == "deny"
+    # a frequency, a degree or a near miss is no plain no
+    assert read_answer(f"not always {sign}", symptom=True, asked=asked) != "deny"
+    assert read_answer(f"not {sign} exactly, more like hot", symptom=True, asked=asked) != "deny"
+    # without the asked words a leading "not" is left to the other rules
+    assert read_answer(f"not {sign}{after}", symptom=True) is None
+
+
+@pytest.mark.parametrize("who", ["i", "she says she", "he"])
+@pytest.mark.parametrize("able", ["can concentrate ok", "can still walk fine", "can see perfectly well", "can remember things fine"])
+def test_an_ability_said_to_be_intact_is_a_no(who, able):
+    from reader.answers import read_answer
+
+    assert read_answer(f"{who} {able}", symptom=True) == "deny"
+    assert read_answer(f"{who} {able} but only just", symptom=True) != "deny"
+    assert read_answer(f"{who} {able.replace('can ', 'can not ').replace('still ', '')}", symptom=True) != "deny"
+
+
+@pytest.mark.parametrize("relative", ["son", "daughter", "mum", "grandad"])
+@pytest.mark.parametrize("told", ["is 9 and has tingly feet", "keeps falling over"])
+def test_a_relative_named_as_the_familys_is_the_subject_like_ones_own(reader, relative, told):
+    assert reader.read(f"our {relative} {told}").subject == "other"
+    assert reader.read(f"my {relative} {told}").subject == "other"
+    assert reader.read(f"our {relative} is fine but i have numb feet").subject is None
