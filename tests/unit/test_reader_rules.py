@@ -1120,3 +1120,9 @@ def test_a_red_flag_told_on_a_storys_own_clock_is_history_and_asked_about(reader
     assert reader.read(f"{clock} {told}").status_of(code) == U
     # back to now in the same sentence, it is acted on
     assert reader.read(f"{clock} {told} and now i still can not").status_of(code) == P
+
+
+@pytest.mark.parametrize("told", ["type 1", "yes type one", "t1d since i was 12"])
+def test_type_1_diabetes_is_diabetes_and_autoimmune(reader, told):
+    r = reader.read(told)
+    assert r.status_of("MOD_DIABETES") == P and r.status_of("RK_AUTOIMMUNE") == P
