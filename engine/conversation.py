@@ -571,6 +571,12 @@ def _apply_answer(state: State, turn: Turn) -> bool:
             setattr(facts, attr, UNKNOWN)
             state.asked.append(q.id)
             return True
+        if q.kind == "duration" and turn.first("onset") is not None:
+            # "it came on all of a sudden": how it began answers the question (its how-long
+            # part is left unknown rather than asked again)
+            facts.duration = facts.duration or UNKNOWN
+            state.asked.append(q.id)
+            return True
         unit = _BARE_DURATION.search(turn.text or "") if q.kind == "duration" else None
         if unit:  # a bare "months" or "for years"
             facts.duration = unit.group(1).lower() + "s"

@@ -387,6 +387,12 @@ def still_matters(q: Question, facts: Facts, asked: AskedView) -> bool:
     if q.follow_up_on_yes:  # a screen: its follow-up names the option, so judge by the options
         follow = BY_ID[q.follow_up_on_yes]
         q = Question(id=q.id, kind=q.kind, text_self="", text_other="", why="", codes=q.codes or follow.codes)
+    if q.kind == "duration" and facts.neuro_symptoms():
+        # how long a nerve symptom has been there, and whether it came on suddenly, is always
+        # asked: an answer of hours ("since this morning", "all of a sudden") is what makes
+        # numbness on one side a stroke sign and weakness an emergency (reference section 5),
+        # which no answer among days/weeks/months/years shows
+        return True
     base = _outcome(facts)
     partners = [p for p in QUESTIONS if p.id != q.id and p.codes != q.codes]
     for answer in _answers(q):

@@ -116,8 +116,10 @@ def test_happy_path_reaches_d7_soon_with_explanation_and_summary():
     c = Chat().say("hello", "greet").say("no", "deny")
     assert c.pending == "SX_OPEN"
     c.say("my feet tingle")
-    # how long does not change the level of tingling feet; getting worse fast would
-    assert c.pending == "PROGRESSION"
+    # how long, and how it began, is always asked with a nerve symptom: hours would make it acute
+    assert c.pending == "DURATION"
+    c.say("a few months, it crept up slowly")
+    assert c.state.facts.duration == "months"
     c.say("/inform", "inform", [{"entity": "progression", "value": "stable"}])
     assert c.pending == "AGE"
     c.say("72")
@@ -985,3 +987,19 @@ def test_a_man_saying_so_in_chat_english_answers_the_pregnancy_question():
     c.say("im a man lol", "inform")
     assert c.state.facts.status.get("MOD_PREGNANT") == Status.ABSENT
     assert "English" not in c.texts
+
+
+@pytest.mark.parametrize("opening", ["my feet tingle", "my legs feel weak", "i keep losing my balance"])
+def test_how_long_and_how_it_began_is_always_asked_with_a_nerve_symptom(opening):
+    c = Chat().say(opening).say("no", "deny")
+    assert c.pending == "DURATION"
+    # how it began answers it ("all of a sudden"), without the how-long part
+    c.say("it came on all of a sudden")
+    assert c.pending != "DURATION" and c.state.facts.onset == "sudden"
+
+
+def test_one_sided_numbness_that_began_an_hour_ago_is_asked_about_as_a_stroke_sign_after_an_earlier_no():
+    c = Chat().say("numbness down my right arm and my right leg").say("no", "deny")
+    c.say("no", "deny").until("DURATION")
+    c.say("it came on an hour ago, all at once")
+    assert c.pending == "CONFIRM_RF_STROKE"
