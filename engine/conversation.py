@@ -347,6 +347,12 @@ def _possible_red_flags(state: State, before: Dict[str, Any]) -> None:
 
     for code, rule in load_knowledge().possible_red_flags.items():
         if together(facts, rule) and not together(was, rule) and not facts.has(code):
+            if facts.duration in rule["certain_within"]:
+                # every part told, and it began within the time that makes it acute ("numbness
+                # down my right arm and leg" ... "it started yesterday, all of a sudden"): the
+                # red flag itself, as when told in one sentence
+                facts.set(code, Status.PRESENT)
+                continue
             facts.set(code, Status.UNSURE)
             if f"CONFIRM_{code}" in state.asked:
                 state.asked.remove(f"CONFIRM_{code}")

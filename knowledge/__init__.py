@@ -152,10 +152,14 @@ def _possible_red_flags(raw: Mapping[str, Any], concepts: Mapping[str, Concept])
         for c in (code,) + codes + either:
             if c not in concepts:
                 raise ValueError(f"possible_red_flags names unknown code {c}")
-        unknown = set(rule) - {"all", "any", "progression", "onset", "side"}
+        unknown = set(rule) - {"all", "any", "progression", "onset", "side", "certain_within"}
         if unknown:
             raise ValueError(f"possible_red_flags {code}: unknown keys {sorted(unknown)}")
-        out[str(code)] = {"all": codes, "any": either, **{m: rule.get(m) for m in ("progression", "onset", "side")}}
+        within = _tuple_of_str(rule.get("certain_within"))
+        if set(within) - {"days", "weeks", "months", "years"}:
+            raise ValueError(f"possible_red_flags {code}: certain_within takes days/weeks/months/years")
+        out[str(code)] = {"all": codes, "any": either, "certain_within": within,
+                          **{m: rule.get(m) for m in ("progression", "onset", "side")}}
     return out
 
 

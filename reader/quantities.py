@@ -114,8 +114,15 @@ _SINCE_YEAR_RE = re.compile(r"\b(?:since|from|started in|began in|back in)\s+((?
 _DURATION_WORDS = [
     (re.compile(r"\b(since yesterday|yesterday|today|this morning|last night|since last night|this afternoon|an hour ago|hours ago|few hours|past hour|overnight)\b"), "days"),
     (re.compile(r"\b(last week|since last week|fortnight|recently|past week)\b"), "weeks"),
-    (re.compile(r"\b(since (january|february|march|april|may|june|july|august|september|october|november|december|christmas|easter|the summer|the spring|the autumn|the fall|the winter|last summer|last spring|last autumn|last winter|covid)|for ages|for a while|long time|last month|this year)\b"), "months"),
-    (re.compile(r"\b(for years|years now|since last year|last year|since i was|over the years|many years|decades?)\b"), "years"),
+    # since a month, a season, a holiday or an event, also "since before" or "since around" it
+    (re.compile(r"\b(since (?:before |around |about |just before |just after |after |the start of |the end of )?(?:last |the )?"
+                r"(january|february|march|april|may|june|july|august|september|october|november|december|christmas|xmas|easter|"
+                r"new year|new years|halloween|the holidays|my birthday|summer|spring|autumn|fall|winter|covid|lockdown)|"
+                # vague but long: "ages tbh", "a good while", "quite a while now"
+                r"for ages|ages now|ages tbh|^\W*ages\b|been ages|it has been ages|ages and ages|for a while|a while now|a good while|quite a while|"
+                r"a long while|long time|last month|this year)\b"), "months"),
+    (re.compile(r"\b(for years|years now|since last year|last year|since i was|over the years|many years|decades?|forever|"
+                r"as long as i can remember|for as long as i can remember|yonks|donkeys years|donkey's years)\b"), "years"),
 ]
 
 

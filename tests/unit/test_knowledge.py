@@ -125,3 +125,20 @@ def test_every_escalation_has_its_question_for_the_person_and_for_someone_else()
 
     escalate = load_question_texts()["escalate"]
     assert set(escalate) == set(load_knowledge().escalations.values())
+
+
+@pytest.mark.parametrize("rule, ok", [
+    ({"any": ["SX_PARAESTHESIA"], "side": "one", "onset": "sudden", "certain_within": ["days"]}, True),
+    ({"any": ["SX_PARAESTHESIA"], "certain_within": ["hours"]}, False),
+    ({"any": ["SX_PARAESTHESIA"], "certain": ["days"]}, False),
+    ({"any": ["SX_NOT_A_CODE"]}, False),
+])
+def test_possible_red_flag_rules_are_checked_when_loaded(rule, ok):
+    from knowledge import _possible_red_flags
+
+    concepts = load_knowledge().concepts
+    if ok:
+        assert _possible_red_flags({"RF_STROKE": rule}, concepts)["RF_STROKE"]["certain_within"] == ("days",)
+    else:
+        with pytest.raises(ValueError):
+            _possible_red_flags({"RF_STROKE": rule}, concepts)

@@ -1126,3 +1126,19 @@ def test_a_red_flag_told_on_a_storys_own_clock_is_history_and_asked_about(reader
 def test_type_1_diabetes_is_diabetes_and_autoimmune(reader, told):
     r = reader.read(told)
     assert r.status_of("MOD_DIABETES") == P and r.status_of("RK_AUTOIMMUNE") == P
+
+
+@pytest.mark.parametrize("since", ["since before christmas", "since around easter", "since the summer", "since lockdown",
+                                   "ages tbh", "a good while now", "ages"])
+def test_a_duration_told_by_an_event_or_vaguely_long_is_months(since):
+    from reader.quantities import duration_of
+
+    assert duration_of(since) == "months"
+    assert duration_of("vitamins for all ages") is None
+
+
+@pytest.mark.parametrize("always", ["forever", "as long as i can remember", "for donkeys years"])
+def test_a_duration_of_always_is_years(always):
+    from reader.quantities import duration_of
+
+    assert duration_of(always) == "years"
