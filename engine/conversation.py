@@ -24,6 +24,9 @@ from engine.rules import DECISION_TABLE, RED_FLAG_ROWS, Decision, decide, red_fl
 CODE_ENTITIES = {"symptom", "risk_factor", "red_flag", "modifier", "qualifier"}
 ANSWER_INTENTS = {"affirm", "deny", "dont_know"}
 MAX_REASKS = 2
+# questions given up on (asked three times without an answer) before the interview stops
+# asking and gives its result from what is known: nobody is kept going question after question
+GIVE_UPS_BEFORE_RESULT = 3
 GENERAL_TOPIC = "what_is_b12"
 
 
@@ -54,6 +57,7 @@ class State:
     result_row: Optional[str] = None
     red_flags_advised: List[str] = field(default_factory=list)
     reasks: int = 0
+    gave_up: int = 0  # questions of this interview given up on (GIVE_UPS_BEFORE_RESULT)
     questions_asked: int = 0
     locale: Optional[str] = None
     complete: bool = False  # the person chose to answer the optional questions for their GP's summary
@@ -73,6 +77,7 @@ class State:
             "result_row": self.result_row,
             "red_flags_advised": list(self.red_flags_advised),
             "reasks": self.reasks,
+            "gave_up": self.gave_up,
             "questions_asked": self.questions_asked,
             "locale": self.locale,
             "complete": self.complete,
@@ -93,6 +98,7 @@ class State:
             result_row=data.get("result_row"),
             red_flags_advised=list(data.get("red_flags_advised") or []),
             reasks=int(data.get("reasks") or 0),
+            gave_up=int(data.get("gave_up") or 0),
             questions_asked=int(data.get("questions_asked") or 0),
             locale=data.get("locale"),
             complete=bool(data.get("complete")),
@@ -149,6 +155,7 @@ MORE_DECLINED = _SAY["more_declined"]
 RESTART_CONFIRM = _SAY["restart_confirm"]
 STOP_CONFIRM = _SAY["stop_confirm"]
 STOPPED_EARLY = _SAY["stopped_early"]
+STOP_ASKING = _SAY["stop_asking"]
 CARRY_ON = _SAY["carry_on"]
 MORE_DONE = _SAY["more_done"]
 ESCALATE_NO = _SAY["escalate_no"]
@@ -812,6 +819,7 @@ def _give_up(state: State, q: Question, replies: List[Reply]) -> Outcome:
         replies.append(Reply(SCREEN_GIVE_UP))
         return _continue(state, replies)
     _mark_unsure(state, q)
+    state.gave_up += 1
     kb = load_knowledge()
     red_flag_question = bool(q.codes) and all(kb.concept(c).kind == Kind.RED_FLAG for c in q.codes)
     if q.unsure_is_yes or red_flag_question:
@@ -821,6 +829,10 @@ def _give_up(state: State, q: Question, replies: List[Reply]) -> Outcome:
         flagged = _red_flag_result(state)
         if flagged is not None:
             return Outcome(state, replies + flagged.replies, flagged.decision)
+    if state.gave_up >= GIVE_UPS_BEFORE_RESULT and state.stage == "interview":
+        # several questions went unanswered: the result from what is known, not more questions
+        replies.append(Reply(STOP_ASKING))
+        return _continue(state, replies, force_result=True)
     replies.append(Reply(MOVE_ON))
     return _continue(state, replies)
 

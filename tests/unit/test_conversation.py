@@ -1005,3 +1005,22 @@ def test_one_sided_numbness_that_began_suddenly_within_days_is_the_stroke_sign_a
     c.say("no", "deny").until("DURATION")
     c.say(began)
     assert c.state.facts.status["RF_STROKE"] == Status.PRESENT and c.slots["triage_level"] == "emergency"
+
+
+def test_after_three_questions_go_unanswered_the_result_comes_from_what_is_known():
+    from engine.conversation import GIVE_UPS_BEFORE_RESULT, STOP_ASKING
+
+    c = Chat().say("my feet tingle").say("no", "deny")
+    gave_up = 0
+    for _ in range(3 * (GIVE_UPS_BEFORE_RESULT + 1)):
+        if c.state.stage == "done":
+            break
+        before = c.pending
+        c.say("asdf qwer", "nlu_fallback")
+        gave_up += c.pending != before
+    assert c.state.stage == "done" and c.slots["triage_level"] == "soon"
+    assert STOP_ASKING in c.texts
+    assert c.state.gave_up == GIVE_UPS_BEFORE_RESULT
+    # what is not known is said to be not sure, and the person can still add to it
+    c.say("i also have burning feet at night")
+    assert c.state.facts.has("SX_BURNING_FEET")
