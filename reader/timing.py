@@ -37,11 +37,6 @@ DISTANT = re.compile(
     r"there (?:was|were|have been|has been) (?:a |some )?(?:point|time|times|moments?|periods?|days) (?:where|when|in my life)|"
     r"at one point|at my lowest|at my worst|in the past|"
     rf"after {_NUM} (?:months|years)|"
-    # a story's own clock: what follows is told from inside a past episode ("a few days later my
-    # legs went numb", "the next day I was back in emergency", "by the 14th I couldn't feel ...")
-    rf"(?:{_NUM} |a few |a couple of )?(?:days|weeks) later|the (?:next|following) (?:day|morning|night|evening|week)|"
-    r"later that (?:day|night|morning|evening|week)|by the (?:\d{1,2}(?:st|nd|rd|th)|next (?:day|morning|week)|end of (?:the|that) (?:day|week))|"
-    r"from the (?:first|very first) (?:pill|tablet|dose|day|injection)|"
     r"survivor|recovery|recovering|rehab|on the mend|after the event|since that (?:day|evening|night|morning)|"
     r"\d+ (?:mos|months|years|yrs) (?:out|on|later|after)|"
     r"over the (?:next|following) (?:few |couple of )?(?:days|weeks|months|years)|"
