@@ -6,7 +6,7 @@ finding as another person's."""
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import List, Optional
 
 from knowledge import Knowledge
 from reader.concepts import PatternSet
@@ -66,7 +66,7 @@ class SubjectReader:
         for k, t in enumerate(doc[:-1]):
             n = self._person_after(doc, k) if t.lower_ in _POSSESSIVE else 0  # "my son", "our son"
             if n:
-                rest = [x.lower_ for x in doc[k + 1 + n : k + 5 + n]]
+                rest = _after_aside(doc, k + 1 + n)
                 if rest[:1] == ["had"] and set(rest[1:]) & self._diagnoses:
                     continue
                 if any(v in rest for v in _VERBS):
@@ -94,3 +94,20 @@ class SubjectReader:
         if first == 0 and third >= 1:
             return "other"
         return None
+
+
+def _after_aside(doc, start: int, size: int = 4) -> List[str]:
+    """The next ``size`` words from ``start``, past an aside in brackets or between commas
+    about the person: "my dad (67, type 2 on metformin) has had ...", "my mum, 82, keeps ..."."""
+    words: List[str] = []
+    depth = 0
+    for t in doc[start:]:
+        if t.text in "([":
+            depth += 1
+        elif t.text in ")]":
+            depth = max(0, depth - 1)
+        elif depth == 0 and not (t.is_punct or t.like_num):
+            words.append(t.lower_)
+            if len(words) >= size:
+                break
+    return words

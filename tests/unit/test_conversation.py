@@ -1024,3 +1024,16 @@ def test_after_three_questions_go_unanswered_the_result_comes_from_what_is_known
     # what is not known is said to be not sure, and the person can still add to it
     c.say("i also have burning feet at night")
     assert c.state.facts.has("SX_BURNING_FEET")
+
+
+def test_weakness_worse_each_day_that_began_within_days_is_rapid_weakness_after_an_earlier_no():
+    # knowledge possible_red_flags RF_RAPID_WEAKNESS certain_within: [days]
+    c = Chat().say("my dad (67) has had weak legs, getting weaker since the weekend")
+    c.say("not really, he's still walking with his stick")
+    c.say("worse each day, spreading up")
+    assert c.state.facts.status["RF_RAPID_WEAKNESS"] == Status.PRESENT
+    assert c.slots["triage_level"] == "urgent" and c.pending == "ESCALATE_QL_SEVERE_WEAKNESS"
+    # begun months ago, the same worsening is only possible: one direct question
+    c = Chat().say("my legs have been weak for months").say("no", "deny")
+    c.say("worse each day, spreading up")
+    assert c.pending == "CONFIRM_RF_RAPID_WEAKNESS"

@@ -1133,3 +1133,16 @@ def test_a_duration_of_always_is_years(always):
     from reader.quantities import duration_of
 
     assert duration_of(always) == "years"
+
+
+@pytest.mark.parametrize("aside", ["(67, type 2 on metformin)", ", 82,", "(he is 70)"])
+def test_an_aside_about_the_relative_does_not_hide_what_they_have(reader, aside):
+    r = reader.read(f"my dad {aside} has had tingling hands and feet")
+    assert r.subject == "other" and r.status_of("SX_PARAESTHESIA") == P
+
+
+@pytest.mark.parametrize("since", ["since the weekend", "since monday", "since last friday"])
+def test_since_a_day_of_this_week_is_days(since):
+    from reader.quantities import duration_of
+
+    assert duration_of(f"weaker {since}") == "days"
