@@ -53,7 +53,7 @@ def _digits_for_number_words(text: str) -> str:
     return _WORD_NUMBER_RE.sub(value, text)
 
 
-_ANY_NUMBER_RE = re.compile(r"(?<![\d.,])(\d{1,3})(?!\d)(?![.,]\d)" + _NOT_AGE_UNITS)
+_ANY_NUMBER_RE = re.compile(r"(?<![\w.,-])(\d{1,3})(?!\d)(?![.,]\d)" + _NOT_AGE_UNITS)
 
 
 _YEARS_ANSWER_RE = re.compile(

@@ -504,6 +504,8 @@ def test_how_far_along_in_shorthand_is_pregnancy(reader, message):
     # a whole answer that is a number of years is the age; a small one or "for ..." is how long
     ("42 years", 42), ("im 42 years", 42), ("she is about 80 years", 80), ("forty two years", 42),
     ("3 years", None), ("for 42 years", None),
+    # a number inside a name is no age: "b12", "t2", "covid-19"
+    ("is it true b12 shots can reverse nerve damage?", None), ("t2 for years", None), ("covid-19 made it worse", None),
 ])
 def test_the_age_questions_answer_is_its_first_number_in_digits_or_words(answer, age):
     from reader.quantities import age_answer
