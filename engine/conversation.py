@@ -509,7 +509,7 @@ def _apply_answer(state: State, turn: Turn) -> bool:
             for e in about:
                 facts.set(e["value"], Status.ABSENT)
         intent = content or _leading_answer(turn.text, symptom_question=all(c.startswith("SX_") for c in q.codes),
-                                            options=len(q.codes), asked=_asked_words(q)) or intent
+                                            options=len(q.codes), codes=q.codes) or intent
         if intent in ANSWER_INTENTS:
             if intent in ("affirm", "dont_know") and q.follow_up_on_yes and not any(facts.has(c) for c in q.codes):
                 # "yes the breathing one": the yes names its option
@@ -587,7 +587,7 @@ def _apply_answer(state: State, turn: Turn) -> bool:
         if q.kind == "duration" and turn.first("onset") is not None:
             # "it came on all of a sudden": how it began answers the question (its how-long
             # part is left unknown rather than asked again)
-            facts.duration = facts.duration or UNKNOWN
+            facts.duration = UNKNOWN
             state.asked.append(q.id)
             return True
         unit = _BARE_DURATION.search(turn.text or "") if q.kind == "duration" else None
@@ -632,25 +632,9 @@ def _named_option(text: str, q: Question) -> Optional[str]:
     return read_choice(text or "", options) if options else None
 
 
-def _leading_answer(text: str, symptom_question: bool = False, options: int = 1, asked: Tuple[str, ...] = ()) -> Optional[str]:
-    """The message read as an answer to the pending yes/no question (reader/answers.py)."""
-    return read_answer(text, options=options, symptom=symptom_question, asked=asked)
-
-
-# words of a code's label or question that name no sign of their own
-_GENERIC_WORDS = {"feel", "feeling", "feelings", "problem", "problems", "trouble", "with", "your", "their", "have", "having",
-                  "being", "some", "any", "other", "things", "thing", "often", "worse", "better", "night", "from", "that",
-                  "this", "like", "when", "such", "very", "more", "less", "much", "time", "times", "long", "term"}
-
-
-def _asked_words(q: Question) -> Tuple[str, ...]:
-    """The words naming what a question asks about: its codes' labels and "ask" texts."""
-    kb = load_knowledge()
-    words = []
-    for code in q.codes:
-        c = kb.concept(code)
-        words += re.findall(r"[a-z]+", f"{c.label} {c.ask}".lower())
-    return tuple(dict.fromkeys(w for w in words if len(w) >= 4 and w not in _GENERIC_WORDS))
+def _leading_answer(text: str, symptom_question: bool = False, options: int = 1, codes: Tuple[str, ...] = ()) -> Optional[str]:
+    """The message read as an answer to the pending yes/no question about ``codes`` (reader/answers.py)."""
+    return read_answer(text, options=options, symptom=symptom_question, codes=codes)
 
 
 def _mark_unsure(state: State, q: Question) -> None:

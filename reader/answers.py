@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional, Pattern, Sequence
+from typing import List, Optional, Pattern, Sequence, Tuple
 
 from knowledge import load_knowledge
 from reader.normalise import normalise
@@ -54,8 +54,9 @@ def _patterns() -> dict:
     return {"lead": lead, "any": anywhere, "negative": negative}
 
 
-def read_answer(text: str, options: int = 1, symptom: bool = False, asked: Sequence[str] = ()) -> Optional[str]:
-    """``asked``: the words naming what the question asks about (its codes' labels)."""
+def read_answer(text: str, options: int = 1, symptom: bool = False, codes: Sequence[str] = ()) -> Optional[str]:
+    """``codes``: what the question asks about (the words of their labels are its words)."""
+    asked = asked_words(tuple(codes))
     t = normalise(text or "")
     if not t:
         return None
@@ -86,8 +87,7 @@ def read_answer(text: str, options: int = 1, symptom: bool = False, asked: Seque
         return "affirm"
     if symptom and fine:
         return "deny"  # "warm enough", "my eyes are fine"
-    if symptom and lead["all_clear"].search(t) and not p["negative"].search(t) \
-            and not re.search(r"\b(?:but|though|except|apart)\b", t):
+    if symptom and lead["all_clear"].search(t) and not p["negative"].search(t) and not _AGAINST.search(t):
         return "deny"  # "eyes ok", "memory fine" (not "tired but ok")
     return None
 
@@ -101,9 +101,27 @@ _AGAINST: Pattern = re.compile(r"\b(?:but|though|except|apart|until|unless)\b")
 _NOT_A_DENIAL = {"always", "every", "all", "constantly", "just", "only", "that", "too", "so", "as", "much", "great", "good", "sure", "certain"}
 
 
+# words of a code's label or question that name no sign of their own
+_GENERIC_WORDS = {"feel", "feeling", "feelings", "problem", "problems", "trouble", "with", "your", "their", "have", "having",
+                  "being", "some", "any", "other", "things", "thing", "often", "worse", "better", "night", "from", "that",
+                  "this", "like", "when", "such", "very", "more", "less", "much", "time", "times", "long", "term"}
+
+
+@lru_cache(maxsize=256)
+def asked_words(codes: Tuple[str, ...]) -> Tuple[str, ...]:
+    """The words naming what a question about ``codes`` asks: their labels and "ask" texts
+    in the knowledge file ("burning", "feet", "soles" for SX_BURNING_FEET)."""
+    kb = load_knowledge()
+    words: List[str] = []
+    for code in codes:
+        c = kb.concept(code)
+        words += re.findall(r"[a-z]+", f"{c.label} {c.ask}".lower())
+    return tuple(dict.fromkeys(w for w in words if len(w) >= 4 and w not in _GENERIC_WORDS))
+
+
 def _names_it_denied(t: str, asked: Sequence[str]) -> bool:
-    """A leading "not" then, within two words, a word of what was asked ("not burning",
-    "not really dizzy", "not pregnant"), a word matching by its first five letters."""
+    """A leading "not" then, within three words, a word of what was asked ("not burning",
+    "not pregnant", "not very dizzy at all"), in any form of the word (``_same_stem``)."""
     if not asked:
         return False
     m = re.match(r"^\W*(?:no,? )?not\s+((?:[a-z']+\s+){0,2}[a-z']+)", t)
@@ -112,8 +130,18 @@ def _names_it_denied(t: str, asked: Sequence[str]) -> bool:
     words = m.group(1).split()
     if words[0] in _NOT_A_DENIAL or re.search(r"\b(?:exactly|quite|as such|per se)\b", t):
         return False  # "not always", "not burning exactly, more like hot": not a plain no
-    stems = {w[:5] for w in asked if len(w) >= 4}
-    return any(w[:5] in stems for w in words if len(w) >= 4)
+    return any(_same_stem(w, a) for w in words for a in asked)
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Two forms of one word: a shared start of four letters or more, missing at most two
+    of the shorter one ("dizzy" ~ "dizziness", "diabetic" ~ "diabetes"; not "feel" ~ "feet")."""
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n >= max(4, min(len(a), len(b)) - 2)
 
 
 def leads_with_no(text: str) -> bool:

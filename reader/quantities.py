@@ -57,7 +57,7 @@ _ANY_NUMBER_RE = re.compile(r"(?<![\w.,-])(\d{1,3})(?!\d)(?![.,]\d)" + _NOT_AGE_
 
 
 _YEARS_ANSWER_RE = re.compile(
-    r"^\W*(?:(?:i\s*am|i'm|im|i'?m|she\s*is|she's|he\s*is|he's|they\s*are|they're)\s+)?(?:about\s+|around\s+|nearly\s+|almost\s+)?"
+    r"^\W*(?:(?:i\s*am|i'?m|she\s*is|she'?s|he\s*is|he'?s|they\s*are|they'?re)\s+)?(?:about\s+|around\s+|nearly\s+|almost\s+)?"
     r"(\d{1,3})\s*(?:years?|yrs?|yo)\W*$")
 
 
