@@ -15,7 +15,7 @@ import statistics
 from typing import Dict, List, Optional
 
 from tests.evidence.client import Assistant, asks_something, new_sender, summary_level
-from tests.evidence.topics import TOPIC_CODES, latest_question, question_text, topics_of
+from tests.evidence.topics import COURSE_TOPICS, TOPIC_CODES, latest_question, question_text, topics_of
 
 LEVELS = ("emergency", "urgent", "soon", "routine", "self_care")
 MAX_TURNS = 40
@@ -39,6 +39,10 @@ def answer_for(patient: dict, topics: List[str], previous: List[str]) -> str:
         return str(answers.get("symptoms") or answers.get("none") or "no")
     if len(topics) == 1:
         return str(answers.get(topics[0]) or answers.get("unclear") or "not sure")
+    if all(t in COURSE_TOPICS for t in topics):
+        # "how long, and did it come on suddenly?": a person answers each part they can
+        said = [str(answers[t]) for t in topics if answers.get(t)]
+        return ". ".join(said) if said else str(answers.get("unclear") or "not sure")
     mine = [t for t in topics if has(patient, t) and t in answers]
     if not mine:
         return str(answers.get("none") or "no")

@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Tuple
 
 from tests.evidence.client import Assistant, new_sender, texts
 from tests.evidence.guardrails import violations
-from tests.evidence.topics import latest_question, question_text, topics_of
+from tests.evidence.topics import COURSE_TOPICS, latest_question, question_text, topics_of
 
 LEVELS = ("emergency", "urgent", "soon", "routine", "self_care")
 MAX_TURNS = 40
@@ -68,6 +68,8 @@ class Conversation:
     def filler_for(self, topics: List[str]) -> str:
         if len(topics) == 1:
             return str(self.filler.get(topics[0], "no"))
+        if all(t in COURSE_TOPICS for t in topics):
+            return ". ".join(str(self.filler[t]) for t in topics if t in self.filler) or "not sure"
         return str(self.filler.get("none", "no"))
 
     def wait_for(self, topic: str) -> bool:

@@ -81,6 +81,10 @@ TOPIC_CODES: Dict[str, Tuple[str, ...]] = {
     "b12_treatment": ("MOD_ON_B12_TREATMENT",), "foot_wound": ("RF_DIABETIC_FOOT",),
 }
 
+# Topics about the course of the symptoms: one question may ask two of them ("How long have
+# you had these symptoms, and did they come on suddenly or slowly?"), and a person answers both.
+COURSE_TOPICS: Tuple[str, ...] = ("duration", "onset", "progression", "side")
+
 ALL_TOPICS: Tuple[str, ...] = tuple(t for t, _ in EXCLUSIVE) + tuple(t for t, _ in SYMPTOM_TOPICS)
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -94,10 +98,13 @@ def question_sentence(text: str) -> str:
 
 
 def topics_of(text: str) -> List[str]:
-    """Topics of a question: one exclusive topic, or every symptom it names; [] if unknown."""
+    """Topics of a question: one exclusive topic (or the course topics it asks together),
+    or every symptom it names; [] if unknown."""
     low = question_sentence(text).lower()
     for topic, rx in EXCLUSIVE:
         if re.search(rx, low):
+            if topic in COURSE_TOPICS:
+                return [t for t, r in EXCLUSIVE if t in COURSE_TOPICS and re.search(r, low)]
             return [topic]
     return [topic for topic, rx in SYMPTOM_TOPICS if re.search(rx, low)]
 

@@ -21,6 +21,7 @@ from tests.evidence.topics import question_sentence, topics_of
     "question, topics",
     [
         ("How long have you had these symptoms?", ["duration"]),
+        ("How long have you had these symptoms, and did they come on suddenly or slowly?", ["duration", "onset"]),
         ("Thanks. Do you take metformin?", ["metformin"]),
         ("Do you have pernicious anaemia or an autoimmune condition such as type 1 diabetes or vitiligo?", ["autoimmune"]),
         ("Does anyone in your close family have B12 deficiency, pernicious anaemia or an autoimmune condition?", ["family"]),
@@ -49,6 +50,13 @@ def test_every_question_the_assistant_can_ask_has_a_topic():
     # if the assistant's wording drifts away from the simulator, conversations would stall on "what do you mean?"
     unknown = [q for q in all_question_texts() if q.strip().endswith("?") and not topics_of(q)]
     assert unknown == []
+
+
+def test_a_question_about_two_parts_of_the_course_gets_both_answers():
+    patient = {"facts": ["SX_PARAESTHESIA"], "answers": {"duration": "since the summer", "onset": "crept up on me"}}
+    assert sim.answer_for(patient, ["duration", "onset"], []) == "since the summer. crept up on me"
+    talk = Conversation(None, {"id": "x", "turns": [], "filler": {"onset": "all at once"}})
+    assert talk.filler_for(["duration", "onset"]) == "a few months. all at once"
 
 
 PATIENT = {
