@@ -177,7 +177,9 @@ def _fmt(text: str, locale: Optional[str]) -> str:
 STOP_MEDICINE = "QL_STOP_MEDICINE"
 NOT_FACTS = {STOP_MEDICINE}
 # contexts in which a sign is named without being the person's now (reader/context.py)
-NOT_THEIRS_NOW = {"asked", "other", "historical", "hypothetical"}
+# a sign named in a way that does not say the person has it now; with a leading "no" to its
+# direct question, the "no" answers it ("no. the mini stroke was 2019, fine ever since")
+NOT_THEIRS_NOW = {"asked", "other", "historical", "hypothetical", "named"}
 STOP_MEDICINE_NOTE = _SAY["stop_medicine_note"]
 
 

@@ -266,6 +266,8 @@ def words_starting(stem: str, extra: Iterable[str] = ()) -> Tuple[str, ...]:
         out.append(known[k])
         k += 1
     out += [w for w in extra if w.startswith(stem)]
+    # a prefix that is itself a word also stands for its irregular forms ("creep*": crept)
+    out += _inflection_table().get(stem, ())
     return tuple(sorted(set(out) | {stem}))
 
 
@@ -275,7 +277,9 @@ def token_spec(word: str, inflections: Dict[str, Tuple[str, ...]]) -> dict:
     if word == NUMBER:
         return {"LIKE_NUM": True}
     if word.endswith("*") and len(word) > 1:
-        return {"LOWER": {"REGEX": "^" + re.escape(word[:-1])}}
+        stem = word[:-1]
+        irregular = [w for w in _inflection_table().get(stem, ()) if not w.startswith(stem)]
+        return {"LOWER": {"REGEX": "^(?:" + "|".join(re.escape(w) for w in [stem] + irregular) + ")"}}
     forms = sorted({word} | set(inflections.get(word, ())))
     return {"LOWER": {"IN": forms}} if len(forms) > 1 else {"LOWER": word}
 

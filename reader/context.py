@@ -30,7 +30,7 @@ from knowledge import Knowledge
 from reader.concepts import Match, pattern_words
 
 CATEGORIES = ("negated", "uncertain", "historical", "hypothetical", "asked", "other")
-NEGATION_WORDS = {"no", "not", "never", "without", "none", "nor"}
+NEGATION_WORDS = {"no", "not", "never", "without", "none", "nor", "nobody", "noone", "nothing"}
 _BUT_STOPPED = [
     "stopped", "quit", "came off", "come off", "gave up", "given up", "not anymore", "not any more",
     "no longer", "not now", "not since", "not at the moment", "not currently", "stopped taking",
@@ -46,9 +46,10 @@ class Context:
     asked: bool = False  # a topic someone asked about ("asked her about dark thoughts")
     other: bool = False
     relative: bool = False  # the other person is a blood relative
+    named: bool = False  # a red flag named only by its diagnosis ("the mini stroke"), no sign told
 
     def names(self) -> Tuple[str, ...]:
-        return tuple(c for c in CATEGORIES if getattr(self, c))
+        return tuple(c for c in CATEGORIES if getattr(self, c)) + (("named",) if self.named else ())
 
 
 class ContextReader:

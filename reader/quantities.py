@@ -113,7 +113,10 @@ _UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mth":
 _SINCE_YEAR_RE = re.compile(r"\b(?:since|from|started in|began in|back in)\s+((?:19|20)\d\d)\b")
 _DURATION_WORDS = [
     (re.compile(r"\b(since yesterday|yesterday|today|this morning|last night|since last night|this afternoon|an hour ago|hours ago|few hours|past hour|overnight|"
-                r"since (?:the |last )?(?:weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"), "days"),
+                r"since (?:the |last )?(?:weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+                # a day named as when it began, or a day just gone: "started on tuesday", "the other night"
+                r"(?:started|began|begun|start|begin|came on|kicked in)(?: [\w']+){0,5}? (?:on |last )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+                r"the other (?:day|night|morning|evening|afternoon)|a few (?:nights|mornings) ago)\b"), "days"),
     (re.compile(r"\b(last week|since last week|fortnight|recently|past week)\b"), "weeks"),
     # since a month, a season, a holiday or an event, also "since before" or "since around" it
     (re.compile(r"\b(since (?:before |around |about |just before |just after |after |the start of |the end of )?(?:last |the )?"

@@ -80,6 +80,7 @@ class Reader:
         self.wellness = PatternSet(nlp, {"none": k.answers.get("no_symptoms", ())})
         self._lasting = set(k.lasting)
         self._onset = onset_pattern(k.word_classes["sudden_words"])  # an onset just now (knowledge)
+        self._certain_within = {c: r["certain_within"] for c, r in k.possible_red_flags.items()}
         self._names = {" ".join(normalise(n).split()) for n in k.diagnosis_names} | {
             "a " + " ".join(normalise(n).split()) for n in k.diagnosis_names}
         for lang in ("en",) + OTHER_LANGUAGES:
@@ -148,10 +149,14 @@ class Reader:
                 ctx = replace(ctx, historical=True)
             status = self._status(m, ctx, kind, subject)
             code = m.code
-            if status == Status.PRESENT and m.possible:
-                status = Status.UNSURE  # "my chest feels funny": one direct question
+            if status == Status.PRESENT and m.possible and duration not in self._certain_within.get(code, ()):
+                # "my chest feels funny": one direct question; but a red flag that is certain
+                # when recent (knowledge possible_red_flags certain_within) is, told with a
+                # length that recent ("the other night ... it has spread to my fingers")
+                status = Status.UNSURE
             if status == Status.PRESENT and kind == Kind.RED_FLAG and self._only_a_name(doc, m):
                 status = Status.UNSURE  # "was it a stroke?": confirmed by a direct question
+                ctx = replace(ctx, named=True)
             if status == Status.PRESENT and kind == Kind.RED_FLAG and sentence_of[m.start] in counts:
                 status = Status.UNSURE  # "would slurred speech count?": asked, then confirmed
             if status == Status.PRESENT and code in self.knowledge.comes_and_goes.get("codes", ()) \

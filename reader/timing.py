@@ -26,6 +26,8 @@ DISTANT = re.compile(
     r"years ago|months ago|ages ago|long ago|a long time ago|"
     r"last (?:year|summer|winter|spring|autumn|fall|christmas|" + _MONTHS + r")|"
     r"(?:in|back in|during|since|on|this past|early|late) (?:19|20)\d\d|"
+    # a year alone dates what it is told with ("the mini stroke was 2019")
+    r"(?:was|were|from|around|about|circa) (?:19|20)\d\d\b|"
     rf"(?:in|back in|this past|early|late|since) {_MONTHS}\b|"
     rf"on (?:the )?(?:\w+ )?(?:evening|morning|night|day) of {_MONTHS}|"
     rf"{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?\b|"

@@ -776,6 +776,15 @@ def test_an_answer_that_tells_the_asked_sign_is_no_no_whatever_its_first_word():
     assert c.slots["triage_level"] == "emergency"
 
 
+@pytest.mark.parametrize("answer", ["no. the mini stroke was 2019, face and speech have been fine ever since",
+                                    "no, the tia was years ago", "nope, i only worry it could be a stroke"])
+def test_a_no_with_the_red_flag_only_named_answers_its_direct_question(answer):
+    # the name of a diagnosis past, feared or asked about is no sign now: the leading "no" answers
+    c = _confirming("RF_STROKE")
+    c.say(answer, intent="deny")
+    assert c.state.facts.status["RF_STROKE"].value == "absent" and c.slots["triage_level"] != "emergency"
+
+
 def test_a_plain_no_to_a_yes_no_question_stays_a_no():
     c = _confirming("RF_BLADDER_BOWEL")
     c.say("no, he hasn't lost control of his bladder or bowels", intent="deny")

@@ -1148,3 +1148,65 @@ def test_since_a_day_of_this_week_is_days(since):
     from reader.quantities import duration_of
 
     assert duration_of(f"weaker {since}") == "days"
+
+
+# ------------------------------------------------------------------ sixth session: classes from new dev material
+
+@pytest.mark.parametrize("stem, irregular", [("creep", "crept"), ("fight", "fought"), ("feel", "felt")])
+def test_a_prefix_that_is_a_word_also_matches_its_irregular_forms(stem, irregular):
+    import re
+
+    from reader.concepts import inflections, token_spec, words_starting
+
+    assert irregular in words_starting(stem)
+    assert re.match(token_spec(stem + "*", inflections())["LOWER"]["REGEX"], irregular)
+
+
+@pytest.mark.parametrize("before", ["not really eating tbh, whats the point,", "i don't sleep,", "no energy either,"])
+def test_a_negation_word_inside_a_findings_own_words_is_the_complaint(reader, before):
+    # "nobody would notice if i was gone" holds its own negative: a cue before it does not deny it
+    r = reader.read(f"{before} nobody would even notice if i was gone")
+    assert r.status_of("RF_SUICIDAL") == P
+
+
+@pytest.mark.parametrize("limb", ["right hand", "left arm", "left leg"])
+@pytest.mark.parametrize("disobeys", ["not obey me", "won't listen to me", "is not responding", "has a mind of its own"])
+def test_a_limb_on_one_side_that_no_longer_obeys_is_a_stroke_sign(reader, limb, disobeys):
+    assert reader.read(f"since an hour my {limb} {disobeys}").status_of("RF_STROKE") == P
+
+
+@pytest.mark.parametrize("msg", ["she's fighting for every breath", "he is gasping for each breath", "i cant get a sentence out",
+                                 "she can't finish her sentences", "he is struggling to say a full sentence"])
+def test_breath_fought_for_or_sentences_not_managed_is_severe_breathlessness(reader, msg):
+    assert reader.read(msg).status_of("RF_BREATHLESS_SEVERE") == P
+
+
+@pytest.mark.parametrize("told, status", [
+    ("the numbness in my toes is spreading to the balls of my feet", U),  # no speed, no length: asked once
+    ("the other night my legs felt numb and now it has spread to my fingers", P),  # within days: certain
+    ("my feet have been numb for two years and it is spreading to my soles", U),  # long: not certain
+])
+def test_a_spread_with_no_destination_is_certain_only_when_recent(reader, told, status):
+    assert reader.read(told).status_of("RF_RAPID_WEAKNESS") == status
+
+
+@pytest.mark.parametrize("text, duration", [("tingling started in both my toes on tuesday", "days"),
+                                            ("it started last friday", "days"), ("the other night", "days"),
+                                            ("i am seeing the gp on tuesday", None)])
+def test_a_start_on_a_named_day_or_the_other_night_is_days(text, duration):
+    from reader.quantities import duration_of
+
+    assert duration_of(text) == duration
+
+
+@pytest.mark.parametrize("others", ["my family would be lighter without me", "the kids would be fine without me",
+                                    "everyone would be happier if i was gone", "they will be better when i am gone"])
+def test_others_said_better_with_oneself_gone_is_suicidal(reader, others):
+    assert reader.read(others).status_of("RF_SUICIDAL") == P
+    assert reader.read("it would be easier without the pain").status_of("RF_SUICIDAL") is None
+
+
+def test_a_year_alone_dates_a_red_flag_told_with_it(reader):
+    r = reader.read("the mini stroke was 2019, face and speech have been fine ever since")
+    assert r.status_of("RF_STROKE") != P
+    assert "historical" in next(f.context for f in r.findings if f.code == "RF_STROKE")
