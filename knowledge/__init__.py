@@ -125,6 +125,7 @@ class Knowledge:
     answers: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     happening_now: Tuple[str, ...] = ()
     chronic_reads_as: Mapping[str, str] = field(default_factory=dict)
+    chronic_is_possible: Tuple[str, ...] = ()
     # red flags only possible when told as coming and going ("one side of my face goes numb from time to time")
     comes_and_goes: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     word_classes: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
@@ -161,6 +162,13 @@ def _possible_red_flags(raw: Mapping[str, Any], concepts: Mapping[str, Concept])
         out[str(code)] = {"all": codes, "any": either, "certain_within": within,
                           **{m: rule.get(m) for m in ("progression", "onset", "side")}}
     return out
+
+
+def _known_codes(key: str, codes: Any, concepts: Mapping[str, Concept]) -> Tuple[str, ...]:
+    unknown = [c for c in codes if c not in concepts]
+    if unknown:
+        raise ValueError(f"{key}: unknown codes {unknown}")
+    return tuple(str(c) for c in codes)
 
 
 def _comes_and_goes(raw: Mapping[str, Any], concepts: Mapping[str, Concept]) -> Dict[str, Tuple[str, ...]]:
@@ -325,6 +333,7 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         escalations={str(k): str(v) for k, v in (raw.get("escalations") or {}).items()},
         happening_now=_tuple_of_str(raw.get("happening_now")),
         chronic_reads_as={str(k): str(v) for k, v in (raw.get("chronic_reads_as") or {}).items()},
+        chronic_is_possible=_known_codes("chronic_is_possible", raw.get("chronic_is_possible") or [], concepts),
         comes_and_goes=_comes_and_goes(raw.get("comes_and_goes") or {}, concepts),
         word_classes=classes,
         context={

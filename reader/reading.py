@@ -1,9 +1,10 @@
 """The Reader: the steps of the package docstring (reader/__init__.py) run in order on one message."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 from knowledge import Kind, Knowledge, Status, load_knowledge
 from reader.concepts import ConceptMatcher, Match, PatternSet, clause_spans
@@ -81,6 +82,18 @@ class Reader:
         self._lasting = set(k.lasting)
         self._onset = onset_pattern(k.word_classes["sudden_words"])  # an onset just now (knowledge)
         self._certain_within = {c: r["certain_within"] for c, r in k.possible_red_flags.items()}
+        # each diagnosis name's red flag, found by the matcher itself; a name after "i had", "from my",
+        # "since my", "after a" (a few words apart) is a red flag the person had before
+        codes_of_name: Dict[str, Set[str]] = {}
+        for name in k.diagnosis_names:
+            for m in self.concepts.matches(self.nlp(normalise(name))):
+                if k.concept(m.code).kind == Kind.RED_FLAG:
+                    codes_of_name.setdefault(m.code, set()).add(re.escape(" ".join(normalise(name).split())))
+        self._past_names = [(code, re.compile(
+            r"\b(?:i had|i have had|i have|i suffered|i survived|(?:from|since|after|survived|survivor of|recovering from|"
+            r"recovered from) (?:my|a|the))"
+            r"(?: (?:a|an|my|the|big|little|small|minor|major|mini|second|first|last|bad|massive|\w+ly))*"
+            r" (?:" + "|".join(sorted(names, key=len, reverse=True)) + r")\b")) for code, names in codes_of_name.items()]
         self._names = {" ".join(normalise(n).split()) for n in k.diagnosis_names} | {
             "a " + " ".join(normalise(n).split()) for n in k.diagnosis_names}
         for lang in ("en",) + OTHER_LANGUAGES:
@@ -113,6 +126,7 @@ class Reader:
         by_code: Dict[str, Finding] = {}
         sentence_of_code: Dict[str, int] = {}
         family: Optional[Finding] = None
+        had_before = self._had_before(doc.text.lower())  # red flags named as had before
         subject = self.subjects.subject(doc)
         past = past_sentences(doc, sentences)
         recent = recent_sentences(doc, sentences, self._onset)
@@ -162,6 +176,9 @@ class Reader:
             if status == Status.PRESENT and code in self.knowledge.comes_and_goes.get("codes", ()) \
                     and sentence_of[m.start] in intermittent:
                 status = Status.UNSURE  # "goes numb from time to time": not a sudden sign now
+            if status == Status.PRESENT and code in self.knowledge.chronic_is_possible and chronic \
+                    and not recent[sentence_of[m.start]]:
+                status = Status.UNSURE  # there for years, no sudden onset: "is this new?"
             if status == Status.PRESENT and code in self.knowledge.chronic_reads_as and chronic \
                     and not recent[sentence_of[m.start]]:
                 # "can't walk" for years: not new; but "for months ... yesterday my legs gave way" is
@@ -185,6 +202,11 @@ class Reader:
             # does not make a plain statement before it ("pressure on my chest") only possible
             if previous is not None and m.possible and previous.status == Status.PRESENT:
                 continue
+            # nor does the name of the diagnosis wondered about after the sign ("he could not move
+            # the right side of his face. i doubted that he had a stroke")
+            if previous is not None and previous.status == Status.PRESENT and status == Status.UNSURE \
+                    and (ctx.named or self._only_a_name(doc, m)):
+                continue
             # a red flag told is not taken back by a later denial in another sentence
             # ("suicide is something I contemplate ... I won't actually do it"): recall first
             if previous is not None and kind == Kind.RED_FLAG and previous.status == Status.PRESENT \
@@ -193,6 +215,13 @@ class Reader:
             if previous is None or finding.start >= previous.start:
                 by_code[code] = finding
                 sentence_of_code[code] = sentence_of[m.start]
+        # a sign of a red flag the person had before, told with no new onset ("five years on from my
+        # stroke ... i can't hold anything in my left hand"), may be what it left: asked, "is this new?"
+        for code in had_before:
+            f = by_code.get(code)
+            if f is not None and f.status == Status.PRESENT and "named" not in f.context \
+                    and not recent[sentence_of_code[code]]:
+                by_code[code] = replace(f, status=Status.UNSURE)
         if family is not None and "RK_FAMILY_HX" not in by_code:
             by_code["RK_FAMILY_HX"] = family
         for f in list(by_code.values()):  # "i want to die" is low mood too
@@ -236,6 +265,11 @@ class Reader:
             # "i think i am having a heart attack": a red flag is acted on
             return Status.PRESENT if kind == Kind.RED_FLAG else Status.UNSURE
         return Status.PRESENT
+
+    def _had_before(self, text: str) -> Set[str]:
+        """Red flags the person names as had before: "i had a stroke in 2015", "five years on
+        from my big stroke", "since my heart attack" (the names of knowledge diagnosis_names)."""
+        return {code for code, rx in self._past_names if rx.search(text)}
 
     def _only_a_name(self, doc, m: Match) -> bool:
         """A red flag named only by its diagnosis, not said to be happening now."""

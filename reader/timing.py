@@ -40,7 +40,7 @@ DISTANT = re.compile(
     r"at one point|at my lowest|at my worst|in the past|"
     rf"after {_NUM} (?:months|years)|"
     r"survivor|recovery|recovering|rehab|on the mend|after the event|since that (?:day|evening|night|morning)|"
-    r"\d+ (?:mos|months|years|yrs) (?:out|on|later|after)|"
+    rf"(?:\d+|{_NUM}) (?:mos|months|years|yrs) (?:out|on|later|after)|"
     r"over the (?:next|following) (?:few |couple of )?(?:days|weeks|months|years)|"
     r"for \d+ (?:months|years)|for (?:months|years)|before christmas|"
     # care already given: the episode was dealt with then

@@ -1210,3 +1210,44 @@ def test_a_year_alone_dates_a_red_flag_told_with_it(reader):
     r = reader.read("the mini stroke was 2019, face and speech have been fine ever since")
     assert r.status_of("RF_STROKE") != P
     assert "historical" in next(f.context for f in r.findings if f.code == "RF_STROKE")
+
+
+@pytest.mark.parametrize("name", ["i doubted that he had a stroke", "i want to ask if it is a stroke", "could this be a stroke?"])
+def test_a_diagnosis_wondered_about_after_the_sign_does_not_take_the_sign_back(reader, name):
+    r = reader.read(f"he could not move the right side of his face. {name}")
+    assert r.status_of("RF_STROKE") == P
+
+
+@pytest.mark.parametrize("before", ["i had a stroke in 2015.", "five years on from my big stroke,", "since my stroke"])
+def test_a_sign_of_a_red_flag_had_before_with_no_new_onset_is_asked(reader, before):
+    # what a past stroke left is not a new one: "is this new?" (one direct question)
+    assert reader.read(f"{before} my left arm is still weak").status_of("RF_STROKE") == U
+    assert reader.read(f"my left arm went weak this morning. {before}").status_of("RF_STROKE") == P
+
+
+@pytest.mark.parametrize("msg, status", [
+    ("towards the end of her life she was bedbound", None),  # a time, not an intent
+    ("i want to put an end to my pathetic existence", P),
+    ("i feel like such a burden lately", U),  # a warning sign of the curated lists: asked once
+])
+def test_suicidal_classes_of_the_curated_lists(reader, msg, status):
+    assert reader.read(msg).status_of("RF_SUICIDAL") == status
+
+
+@pytest.mark.parametrize("problem", ["b12 problems", "b12 issues"])
+def test_a_b12_problem_of_a_relative_told_by_a_pronoun_is_family_history(reader, problem):
+    r = reader.read(f"my grandad couldnt walk by the end, he had bad {problem}. now my feet tingle")
+    assert r.status_of("RK_FAMILY_HX") == P and r.status_of("SX_PARAESTHESIA") == P
+
+
+@pytest.mark.parametrize("sign", ["my smile is a bit lopsided", "my left hand is weak", "the right side of my face droops"])
+def test_a_stroke_sign_there_for_years_with_no_sudden_onset_is_asked(reader, sign):
+    assert reader.read(f"{sign}, i started noticing it a few years ago").status_of("RF_STROKE") == U
+    assert reader.read(f"{sign}, it came on suddenly an hour ago").status_of("RF_STROKE") == P
+
+
+def test_the_knowledge_loader_rejects_an_unknown_code_in_chronic_is_possible():
+    from knowledge import _known_codes
+
+    with pytest.raises(ValueError):
+        _known_codes("chronic_is_possible", ["RF_NOPE"], load_knowledge().concepts)
