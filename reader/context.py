@@ -30,7 +30,7 @@ from knowledge import Knowledge
 from reader.concepts import Match, pattern_words
 
 CATEGORIES = ("negated", "uncertain", "historical", "hypothetical", "asked", "other")
-NEGATION_WORDS = {"no", "not", "never", "without", "none", "nor", "nobody", "noone", "nothing"}
+NEGATION_WORDS = {"no", "not", "never", "without", "none", "nor", "nobody", "noone"}
 _BUT_STOPPED = [
     "stopped", "quit", "came off", "come off", "gave up", "given up", "not anymore", "not any more",
     "no longer", "not now", "not since", "not at the moment", "not currently", "stopped taking",

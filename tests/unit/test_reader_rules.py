@@ -1251,3 +1251,10 @@ def test_the_knowledge_loader_rejects_an_unknown_code_in_chronic_is_possible():
 
     with pytest.raises(ValueError):
         _known_codes("chronic_is_possible", ["RF_NOPE"], load_knowledge().concepts)
+
+
+@pytest.mark.parametrize("answer", ["no, nothing sudden", "nothing sudden, no", "no, nothing sudden like that",
+                                    "nothing sudden, nothing on one side"])
+def test_nothing_sudden_is_no_red_flag(reader, answer):
+    # "nothing" is a cue word, never a finding's own: a sudden-onset pattern must not take it as one
+    assert not [f for f in reader.read(answer).findings if f.code.startswith("RF_") and f.status == P]
