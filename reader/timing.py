@@ -48,6 +48,28 @@ DISTANT = re.compile(
     r"(?:in|into|to) (?:the )?(?:hospital|er|a&e|emergency room|icu|intensive care|rehab)"
     r")"
 )
+# A story's own clock ("a few days later my legs went numb", "the next day I was back in
+# emergency", "by the 14th I couldn't feel ..."): told in the past tense, what follows is told
+# from inside a past episode; in the present ("you wake up the next day") it is a habit, not a story
+CLOCK = re.compile(
+    r"\b(?:"
+    rf"(?:{_NUM} |a few |a couple of )?(?:days|weeks) later|the (?:next|following) (?:day|morning|night|evening|week)|"
+    r"later that (?:day|night|morning|evening|week)|by the (?:\d{1,2}(?:st|nd|rd|th)|next (?:day|morning|week)|end of (?:the|that) (?:day|week))|"
+    r"from the (?:first|very first) (?:pill|tablet|dose|day|injection)"
+    r")\b"
+)
+_PAST_FORMS = {"was", "were", "had", "did", "could", "went", "got", "came", "felt", "woke", "took", "began", "became",
+               "fell", "made", "said", "told", "saw", "gave", "left", "kept", "lost", "thought", "knew", "ran", "sat",
+               "stood", "brought", "woken", "awoke"}
+
+
+def _told_in_the_past(tokens) -> bool:
+    """A past-tense verb among the tokens: a closed list of common irregular forms, or a
+    word in -ed that the lemmatizer maps to another word ("realised" -> realise)."""
+    return any(t.lower_ in _PAST_FORMS or (t.lower_.endswith("ed") and len(t.lower_) > 3 and t.lemma_ != t.lower_)
+               for t in tokens)
+
+
 # Looking back on a story: what came before was a past episode
 RETROSPECTIVE = re.compile(
     r"\b(?:recovery|recovering|survivor|on the mend|after the event|since then|looking back|in hindsight|"
@@ -81,8 +103,8 @@ def past_sentences(doc, sentences: Sequence[Tuple[int, int]]) -> List[bool]:
     out: List[bool] = []
     in_past = False
     texts = [doc[lo:hi].text.lower() if hi > lo else "" for lo, hi in sentences]
-    for text in texts:
-        distant = bool(DISTANT.search(text))
+    for (lo, hi), text in zip(sentences, texts):
+        distant = bool(DISTANT.search(text)) or bool(CLOCK.search(text)) and _told_in_the_past(doc[lo:hi])
         present = bool(PRESENT.search(text))
         if present:
             in_past = False

@@ -1258,3 +1258,24 @@ def test_the_knowledge_loader_rejects_an_unknown_code_in_chronic_is_possible():
 def test_nothing_sudden_is_no_red_flag(reader, answer):
     # "nothing" is a cue word, never a finding's own: a sudden-onset pattern must not take it as one
     assert not [f for f in reader.read(answer).findings if f.code.startswith("RF_") and f.status == P]
+@pytest.mark.parametrize("clock", ["a few days later", "the next day", "later that night", "by the 14th", "from the first pill"])
+@pytest.mark.parametrize("told, code", [("my legs gave way under me", "RF_RAPID_WEAKNESS"), ("i could not breathe", "RF_BREATHLESS_SEVERE")])
+def test_a_red_flag_told_on_a_storys_own_clock_is_history_and_asked_about(reader, clock, told, code):
+    # "a few days later ..." in the past tense tells from inside a past episode: one direct question
+    assert reader.read(f"{clock} {told}").status_of(code) == U
+    # back to now in the same sentence, it is acted on
+    assert reader.read(f"{clock} {told} and now i still can not").status_of(code) == P
+
+
+def test_a_storys_clock_in_the_present_tense_is_a_habit_not_a_story(reader):
+    assert reader.read("every time you wake up the next day you can not breathe").status_of("RF_BREATHLESS_SEVERE") == P
+
+
+
+@pytest.mark.parametrize("today", ["woke up with", "since this morning i have had", "a few hours ago i got"])
+def test_weakness_spreading_that_came_on_within_a_day_is_the_emergency_qualifier(reader, today):
+    # reference section 5: spreading weakness is an emergency "if it came on within a day"
+    r = reader.read(f"{today} pins and needles in both feet and now it's up past my knees")
+    assert r.status_of("RF_RAPID_WEAKNESS") == P and r.status_of("QL_SEVERE_WEAKNESS") == P
+    slow = reader.read("pins and needles in both feet for months and now it's up past my knees")
+    assert slow.status_of("QL_SEVERE_WEAKNESS") is None
