@@ -16,7 +16,7 @@ from reader.quantities import age_of, duration_of
 from reader.questions import DIAGNOSIS_CODES, OWN_IN_QUESTION, QuestionReader, asked_whether, asks_if_it_counts, sentence_spans
 from reader.spelling import Speller
 from reader.subject import SubjectReader
-from reader.timing import onset_pattern, past_sentences, recent_sentences
+from reader.timing import dated_past_sentences, onset_pattern, past_sentences, recent_sentences
 
 __all__ = ["Finding", "Reading", "Reader", "default_reader", "normalise"]
 
@@ -129,6 +129,7 @@ class Reader:
         had_before = self._had_before(doc.text.lower())  # red flags named as had before
         subject = self.subjects.subject(doc)
         past = past_sentences(doc, sentences)
+        dated = dated_past_sentences(doc, sentences)
         recent = recent_sentences(doc, sentences, self._onset)
         norm = doc.text
         duration = duration_of(norm)
@@ -157,6 +158,8 @@ class Reader:
             if sentence_of[m.start] in generic and m.code not in self.knowledge.asked_counts:
                 continue
             kind = self.knowledge.concept(m.code).kind
+            if kind == Kind.SYMPTOM and dated[sentence_of[m.start]] and not ctx.historical:
+                ctx = replace(ctx, historical=True)  # "around this time last year i was exhausted"
             if kind == Kind.RED_FLAG and past[sentence_of[m.start]] and not ctx.historical:
                 # a red flag told inside a past episode ("last year ... I couldn't breathe") is
                 # history (clinical reference section 5); symptoms told so mostly go on now

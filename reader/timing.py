@@ -119,3 +119,20 @@ def past_sentences(doc, sentences: Sequence[Tuple[int, int]]) -> List[bool]:
                 if not PRESENT.search(texts[j]) or j == k:
                     out[j] = True
     return out
+
+
+_BEGAN = re.compile(r"\b(?:start|started|starting|began|begun|begin|since|first noticed|came on|kicked in|onset)\b")
+
+
+def dated_past_sentences(doc, sentences: Sequence[Tuple[int, int]]) -> List[bool]:
+    """For each sentence, whether it dates itself in the distant past and tells in the past
+    tense, with no sign of now ("around this time last year i was experiencing extreme
+    fatigue"): what it tells is history, symptoms too. Stricter than a past episode, which
+    carries over to the sentences after it and is applied to red flags only."""
+    out: List[bool] = []
+    for lo, hi in sentences:
+        text = doc[lo:hi].text.lower() if hi > lo else ""
+        # "it all started last autumn": when it began, not an episode that ended
+        began = bool(_BEGAN.search(text))
+        out.append(bool(DISTANT.search(text)) and not PRESENT.search(text) and not began and _told_in_the_past(doc[lo:hi]))
+    return out

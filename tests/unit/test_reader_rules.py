@@ -1279,3 +1279,15 @@ def test_weakness_spreading_that_came_on_within_a_day_is_the_emergency_qualifier
     assert r.status_of("RF_RAPID_WEAKNESS") == P and r.status_of("QL_SEVERE_WEAKNESS") == P
     slow = reader.read("pins and needles in both feet for months and now it's up past my knees")
     assert slow.status_of("QL_SEVERE_WEAKNESS") is None
+
+
+@pytest.mark.parametrize("msg, status", [
+    ("around this time last year i was experiencing extreme fatigue", None),  # dated, past, nothing now: history
+    ("in 2015 my feet were numb for a while", None),
+    ("it all started last autumn, the ends of my fingers started to feel numb", P),  # when it began, not an ended episode
+    ("last year i was exhausted and i am still exhausted now", P),  # back to now
+    ("i was exhausted all last week", P),  # not the distant past
+])
+def test_a_symptom_in_a_sentence_dated_in_the_distant_past_is_history(reader, msg, status):
+    code = "SX_FATIGUE" if "xhaust" in msg or "fatigue" in msg else "SX_PARAESTHESIA"
+    assert reader.read(msg).status_of(code) == status
