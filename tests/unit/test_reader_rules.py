@@ -1291,3 +1291,47 @@ def test_weakness_spreading_that_came_on_within_a_day_is_the_emergency_qualifier
 def test_a_symptom_in_a_sentence_dated_in_the_distant_past_is_history(reader, msg, status):
     code = "SX_FATIGUE" if "xhaust" in msg or "fatigue" in msg else "SX_PARAESTHESIA"
     assert reader.read(msg).status_of(code) == status
+
+
+@pytest.mark.parametrize("said", ["i have worked out the details of how to end it", "i intend to act on these thoughts",
+                                  "i had the pills in my hand last night", "i don't think i can keep myself safe",
+                                  "i stood on the ledge for an hour"])
+def test_the_cssrs_behaviour_items_are_suicidal_at_the_emergency_level(reader, said):
+    # intent, a plan's details, an aborted attempt, not able to keep safe: a plan or an act (reference section 5)
+    r = reader.read(said)
+    assert r.status_of("RF_SUICIDAL") == P and r.status_of("QL_SELF_HARM_ACTED") == P
+
+
+@pytest.mark.parametrize("said", ["i will act on your advice", "we went up to the roof terrace for drinks",
+                                  "i plan to act on what the gp says"])
+def test_everyday_intent_and_heights_are_not_suicidal(reader, said):
+    assert reader.read(said).status_of("RF_SUICIDAL") is None
+
+
+def test_means_obtained_with_no_intent_is_asked_once(reader):
+    assert reader.read("i bought a rope last week").status_of("RF_SUICIDAL") == U
+
+
+@pytest.mark.parametrize("said", [
+    "the pills are ready and i keep thinking of using them",  # means at hand, thought of using
+    "im scared of what i might do tonight",  # not trusting oneself
+    "in the garage with the door shut and the engine running",  # a method in progress
+    "i know how many it would take",  # how much would be enough
+    "i took about 30 of them all at once",  # an overdose told by a number
+    "been stashing my codeine for weeks",  # means put by
+])
+def test_means_methods_and_acts_are_suicidal_at_the_emergency_level(reader, said):
+    r = reader.read(said)
+    assert r.status_of("RF_SUICIDAL") == P and r.status_of("QL_SELF_HARM_ACTED") == P
+
+
+@pytest.mark.parametrize("said", ["i keep imagining stepping in front of a train", "everyone would be happier if i disappeared",
+                                  "this is a body im not planning on keeping much longer", "i won't be seeing christmas"])
+def test_ones_own_death_pictured_or_foretold_is_suicidal(reader, said):
+    assert reader.read(said).status_of("RF_SUICIDAL") == P
+
+
+@pytest.mark.parametrize("said", ["we have enough tablets for the week", "i took 2 of them at once with water",
+                                  "the car engine was running in the garage when i fixed it"])
+def test_everyday_tablets_and_engines_are_not_suicidal(reader, said):
+    assert reader.read(said).status_of("RF_SUICIDAL") is None
