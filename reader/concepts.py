@@ -34,6 +34,7 @@ NUMBER = "_num_"  # a pattern word matching any number ("b12 was _num_")
 # Clause ends: what a combo may not span
 CLAUSE_BREAKS = {".", "!", "?", ";", "\n", "...", "…", "but", "however", "although", "though", "except", "yet", "whereas", "apart", "otherwise", "because", "cos", "coz", "since", "which"}
 SUBJECT_WORDS = {"i", "my", "me", "he", "she", "his", "her", "we", "our", "they", "their", "mom", "dad"}
+RESTART_WORDS = SUBJECT_WORDS | {"been", "had", "taking", "using"}
 
 
 @dataclass(frozen=True)
@@ -312,8 +313,9 @@ def combo_spans(per_group: List[List[Tuple[int, int]]], doc, lo: int, hi: int, w
     """
     if not all(per_group):
         return []
-    # a comma or dash before a new subject ("..., my gran had it") ends what a combo may span
-    breaks = [k for k in range(lo, hi - 1) if doc[k].text in {",", "-", ";", ":", "("} and doc[k + 1].text in SUBJECT_WORDS]
+    # a comma or dash before a new subject ("..., my gran had it") or a statement that starts
+    # again with its verb ("... b12 related, been on metformin 8 yrs") ends what a combo may span
+    breaks = [k for k in range(lo, hi - 1) if doc[k].text in {",", "-", ";", ":", "("} and doc[k + 1].text in RESTART_WORDS]
     spans = []
     for anchor in per_group[0]:
         chosen = [anchor]

@@ -1335,3 +1335,12 @@ def test_ones_own_death_pictured_or_foretold_is_suicidal(reader, said):
                                   "the car engine was running in the garage when i fixed it"])
 def test_everyday_tablets_and_engines_are_not_suicidal(reader, said):
     assert reader.read(said).status_of("RF_SUICIDAL") is None
+
+
+@pytest.mark.parametrize("restart", ["been on", "had", "taking", "using"])
+def test_a_statement_restarted_after_a_comma_ends_a_hedge_and_a_composition(reader, restart):
+    # "dying to know if my numb fingers could be b12 related, been on metformin 8 yrs": the hedge
+    # of the question and the "b12 ... been on" composition both end at the restart
+    r = reader.read(f"wondering if my numb fingers could be b12 related, {restart} metformin for 8 years")
+    assert r.status_of("RK_MED_METFORMIN") == P
+    assert r.status_of("MOD_ON_B12_TREATMENT") is None
