@@ -35,10 +35,22 @@ def _pattern() -> Pattern[str]:
     data = yaml.safe_load(PLACES_FILE.read_text(encoding="utf-8"))
     groups = []
     for locale, kinds in data.items():
-        names = sorted({n for names in kinds.values() for n in names}, key=len, reverse=True)
+        names = sorted({n for kind, names in kinds.items() if kind != "postal" for n in names}, key=len, reverse=True)
         alternatives = "|".join(re.escape(str(n)).replace(r"\ ", r"\s+") for n in names)
         groups.append(f"(?P<{locale}>{alternatives})")
     return re.compile(_CUE + r"\s+(?:the\s+)?(?:" + "|".join(groups) + r")(?![\w])", re.IGNORECASE)
+
+
+_SOMEONE_ELSES = re.compile(r"\b(?:my|his|her|their|our)\s+\w+\s+(?:\w+\s+)?(?:in|to|from|at)\s*$", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def _address() -> Pattern[str]:
+    """A US city with its state, as an address is written ("phoenix az", "portland, oregon"):
+    where the person is, with or without a first-person cue."""
+    us = yaml.safe_load(PLACES_FILE.read_text(encoding="utf-8"))["us"]
+    alt = lambda names: "|".join(re.escape(str(n)).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))  # noqa: E731
+    return re.compile(rf"\b(?:{alt(us['cities'])}),?\s+(?:{alt(us['regions'])}|{alt(us['postal'])})\b", re.IGNORECASE)
 
 
 def locale_of(text: str) -> Optional[str]:
@@ -46,4 +58,9 @@ def locale_of(text: str) -> Optional[str]:
     found = None
     for m in _pattern().finditer(text):
         found = next(name for name, value in m.groupdict().items() if value)
+    if found is None:
+        for m in _address().finditer(text):
+            # someone else's address ("my sister lives in austin, tx") is not where the person is
+            if not _SOMEONE_ELSES.search(text[max(0, m.start() - 40) : m.start()]):
+                found = "us"
     return found

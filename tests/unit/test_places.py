@@ -40,3 +40,11 @@ def test_no_locale_without_the_person_saying_where_they_are(text):
 ])
 def test_where_the_person_greets_from_or_is_now(text, locale):
     assert locale_of(text) == locale
+
+
+@pytest.mark.parametrize("text, locale", [("sitting in the car rn. phoenix az btw", "us"), ("portland, oregon here", "us"),
+                                          ("austin tx", "us"), ("my sister lives in austin, tx", None),
+                                          ("we went to phoenix in may", None), ("in chicago in the summer", None)])
+def test_a_us_city_with_its_state_is_where_the_person_is(text, locale):
+    # an address as it is written needs no first-person cue; postal codes that are words are left out
+    assert locale_of(text) == locale
