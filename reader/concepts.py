@@ -74,7 +74,9 @@ def add_patterns(owner, key: str, phrases: Iterable[str]) -> bool:
             n *= len(c)
         if n > MAX_VARIANTS:  # too many spellings to list: one token pattern instead
             patterns.append([
-                token_spec(w, owner._inflections) if w.endswith("*") else {"LOWER": {"IN": list(c)}} if len(c) > 1 else {"LOWER": w}
+                # a prefix word as the set of known words it spells out (a set lookup per token, not a
+                # regular expression; the speller has already mended typos into known words)
+                {"LOWER": {"IN": list(c)}} if len(c) > 1 else {"LOWER": w}
                 for w, c in zip(words, choices)
             ])
             continue
