@@ -165,6 +165,7 @@ def _possible_red_flags(raw: Mapping[str, Any], concepts: Mapping[str, Concept])
 
 
 def _known_codes(key: str, codes: Any, concepts: Mapping[str, Concept]) -> Tuple[str, ...]:
+    """Codes named under ``key``, each one the knowledge defines."""
     unknown = [c for c in codes if c not in concepts]
     if unknown:
         raise ValueError(f"{key}: unknown codes {unknown}")
@@ -172,10 +173,10 @@ def _known_codes(key: str, codes: Any, concepts: Mapping[str, Concept]) -> Tuple
 
 
 def _comes_and_goes(raw: Mapping[str, Any], concepts: Mapping[str, Concept]) -> Dict[str, Tuple[str, ...]]:
-    out = {"codes": _tuple_of_str(raw.get("codes")), "words": _tuple_of_str(raw.get("words"))}
-    unknown = [c for c in out["codes"] if c not in concepts]
-    if unknown or set(raw) - set(out):
-        raise ValueError(f"comes_and_goes: unknown codes {unknown} or keys {sorted(set(raw) - set(out))}")
+    out = {"codes": _known_codes("comes_and_goes", _tuple_of_str(raw.get("codes")), concepts),
+           "words": _tuple_of_str(raw.get("words"))}
+    if set(raw) - set(out):
+        raise ValueError(f"comes_and_goes: unknown keys {sorted(set(raw) - set(out))}")
     return out
 
 

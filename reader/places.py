@@ -31,12 +31,20 @@ _CUE = (
 
 
 @functools.lru_cache(maxsize=1)
+def _places() -> dict:
+    return yaml.safe_load(PLACES_FILE.read_text(encoding="utf-8"))
+
+
+def _alternatives(names) -> str:
+    """Place names as one regular-expression alternation, longest first, any spacing."""
+    return "|".join(re.escape(str(n)).replace(r"\ ", r"\s+") for n in sorted(set(names), key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=1)
 def _pattern() -> Pattern[str]:
-    data = yaml.safe_load(PLACES_FILE.read_text(encoding="utf-8"))
     groups = []
-    for locale, kinds in data.items():
-        names = sorted({n for kind, names in kinds.items() if kind != "postal" for n in names}, key=len, reverse=True)
-        alternatives = "|".join(re.escape(str(n)).replace(r"\ ", r"\s+") for n in names)
+    for locale, kinds in _places().items():
+        alternatives = _alternatives(n for kind, names in kinds.items() if kind != "postal" for n in names)
         groups.append(f"(?P<{locale}>{alternatives})")
     return re.compile(_CUE + r"\s+(?:the\s+)?(?:" + "|".join(groups) + r")(?![\w])", re.IGNORECASE)
 
@@ -48,9 +56,9 @@ _SOMEONE_ELSES = re.compile(r"\b(?:my|his|her|their|our)\s+\w+\s+(?:\w+\s+)?(?:i
 def _address() -> Pattern[str]:
     """A US city with its state, as an address is written ("phoenix az", "portland, oregon"):
     where the person is, with or without a first-person cue."""
-    us = yaml.safe_load(PLACES_FILE.read_text(encoding="utf-8"))["us"]
-    alt = lambda names: "|".join(re.escape(str(n)).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))  # noqa: E731
-    return re.compile(rf"\b(?:{alt(us['cities'])}),?\s+(?:{alt(us['regions'])}|{alt(us['postal'])})\b", re.IGNORECASE)
+    us = _places()["us"]
+    state = _alternatives(list(us["regions"]) + list(us["postal"]))
+    return re.compile(rf"\b(?:{_alternatives(us['cities'])}),?\s+(?:{state})\b", re.IGNORECASE)
 
 
 def locale_of(text: str) -> Optional[str]:

@@ -1,7 +1,6 @@
 """The Reader: the steps of the package docstring (reader/__init__.py) run in order on one message."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Dict, List, Optional, Set, Tuple
@@ -16,7 +15,7 @@ from reader.quantities import age_of, duration_of
 from reader.questions import DIAGNOSIS_CODES, OWN_IN_QUESTION, QuestionReader, asked_whether, asks_if_it_counts, sentence_spans
 from reader.spelling import Speller
 from reader.subject import SubjectReader
-from reader.timing import dated_past_sentences, onset_pattern, past_sentences, recent_sentences
+from reader.timing import had_before_pattern, onset_pattern, recent_sentences, sentence_times
 
 __all__ = ["Finding", "Reading", "Reader", "default_reader", "normalise"]
 
@@ -88,12 +87,8 @@ class Reader:
         for name in k.diagnosis_names:
             for m in self.concepts.matches(self.nlp(normalise(name))):
                 if k.concept(m.code).kind == Kind.RED_FLAG:
-                    codes_of_name.setdefault(m.code, set()).add(re.escape(" ".join(normalise(name).split())))
-        self._past_names = [(code, re.compile(
-            r"\b(?:i had|i have had|i have|i suffered|i survived|(?:from|since|after|survived|survivor of|recovering from|"
-            r"recovered from) (?:my|a|the))"
-            r"(?: (?:a|an|my|the|big|little|small|minor|major|mini|second|first|last|bad|massive|\w+ly))*"
-            r" (?:" + "|".join(sorted(names, key=len, reverse=True)) + r")\b")) for code, names in codes_of_name.items()]
+                    codes_of_name.setdefault(m.code, set()).add(" ".join(normalise(name).split()))
+        self._past_names = [(code, had_before_pattern(names)) for code, names in codes_of_name.items()]
         self._names = {" ".join(normalise(n).split()) for n in k.diagnosis_names} | {
             "a " + " ".join(normalise(n).split()) for n in k.diagnosis_names}
         for lang in ("en",) + OTHER_LANGUAGES:
@@ -128,8 +123,7 @@ class Reader:
         family: Optional[Finding] = None
         had_before = self._had_before(doc.text.lower())  # red flags named as had before
         subject = self.subjects.subject(doc)
-        past = past_sentences(doc, sentences)
-        dated = dated_past_sentences(doc, sentences)
+        past, dated = sentence_times(doc, sentences)
         recent = recent_sentences(doc, sentences, self._onset)
         norm = doc.text
         duration = duration_of(norm)

@@ -16,7 +16,7 @@ not distant: what started then is happening now.
 from __future__ import annotations
 
 import re
-from typing import List, Sequence, Tuple
+from typing import List, NamedTuple, Sequence, Tuple
 
 _MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
 _NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|couple of|several|many)"
@@ -85,6 +85,17 @@ PRESENT = re.compile(
 )
 
 
+def had_before_pattern(names) -> "re.Pattern[str]":
+    """A red flag's diagnosis names told as the person's own, before now: "i had a stroke in
+    2015", "five years on from my big stroke", "since my heart attack"."""
+    alts = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+    return re.compile(
+        r"\b(?:i had|i have had|i have|i suffered|i survived|(?:from|since|after|survived|survivor of|recovering from|"
+        r"recovered from) (?:my|a|the))"
+        r"(?: (?:a|an|my|the|big|little|small|minor|major|mini|second|first|last|bad|massive|\w+ly))*"
+        rf" (?:{alts})\b")
+
+
 def onset_pattern(words: Sequence[str]) -> "re.Pattern[str]":
     """The words of an onset just now (knowledge word class ``sudden_words``; "sudden*"
     is a prefix) as one pattern."""
@@ -98,41 +109,39 @@ def recent_sentences(doc, sentences: Sequence[Tuple[int, int]], onset: "re.Patte
     return [bool(onset.search(doc[lo:hi].text.lower())) if hi > lo else False for lo, hi in sentences]
 
 
-def past_sentences(doc, sentences: Sequence[Tuple[int, int]]) -> List[bool]:
-    """For each sentence, whether it is told inside a past episode."""
-    out: List[bool] = []
+class SentenceTimes(NamedTuple):
+    past: List[bool]  # told inside a past episode (carried over to later sentences; for red flags)
+    dated: List[bool]  # dated in the distant past by itself, in the past tense, nothing of now (symptoms too)
+
+
+# "it all started last autumn": when it began, not an episode that ended
+_BEGAN = re.compile(r"\b(?:start|started|starting|began|begun|begin|since|first noticed|came on|kicked in|onset)\b")
+
+
+def sentence_times(doc, sentences: Sequence[Tuple[int, int]]) -> SentenceTimes:
+    """For each sentence, whether it is told inside a past episode, and whether it dates
+    itself in the distant past ("around this time last year i was experiencing extreme
+    fatigue"): one reading of each sentence for both."""
+    past: List[bool] = []
+    dated: List[bool] = []
     in_past = False
     texts = [doc[lo:hi].text.lower() if hi > lo else "" for lo, hi in sentences]
     for (lo, hi), text in zip(sentences, texts):
-        distant = bool(DISTANT.search(text)) or bool(CLOCK.search(text)) and _told_in_the_past(doc[lo:hi])
+        before_now = bool(DISTANT.search(text))
+        told_past = _told_in_the_past(doc[lo:hi])
+        distant = before_now or bool(CLOCK.search(text)) and told_past
         present = bool(PRESENT.search(text))
         if present:
             in_past = False
         elif distant:
             in_past = True
-        out.append(in_past and not present)
+        past.append(in_past and not present)
+        dated.append(before_now and not present and told_past and not _BEGAN.search(text))
     # a later sentence looking back ("it has been a long road to recovery", "a minute
     # later it was fine") makes the sentences before it a past episode too
     for k, text in enumerate(texts):
         if RETROSPECTIVE.search(text):
             for j in range(k + 1):
                 if not PRESENT.search(texts[j]) or j == k:
-                    out[j] = True
-    return out
-
-
-_BEGAN = re.compile(r"\b(?:start|started|starting|began|begun|begin|since|first noticed|came on|kicked in|onset)\b")
-
-
-def dated_past_sentences(doc, sentences: Sequence[Tuple[int, int]]) -> List[bool]:
-    """For each sentence, whether it dates itself in the distant past and tells in the past
-    tense, with no sign of now ("around this time last year i was experiencing extreme
-    fatigue"): what it tells is history, symptoms too. Stricter than a past episode, which
-    carries over to the sentences after it and is applied to red flags only."""
-    out: List[bool] = []
-    for lo, hi in sentences:
-        text = doc[lo:hi].text.lower() if hi > lo else ""
-        # "it all started last autumn": when it began, not an episode that ended
-        began = bool(_BEGAN.search(text))
-        out.append(bool(DISTANT.search(text)) and not PRESENT.search(text) and not began and _told_in_the_past(doc[lo:hi]))
-    return out
+                    past[j] = True
+    return SentenceTimes(past, dated)

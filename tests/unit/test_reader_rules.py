@@ -586,10 +586,16 @@ def test_panic_attacks_or_suffering_mental_health_are_a_mood_symptom(reader, mes
     assert reader.read(message).status_of("SX_MOOD") == P
 
 
-@pytest.mark.parametrize("denial", ["I won't actually do it.", "No, I'm not going to do anything.", "I would never do it though."])
-def test_a_red_flag_told_is_not_taken_back_by_a_later_denial_in_another_sentence(reader, denial):
-    r = reader.read(f"Suicide is something I think about every day. {denial}")
-    assert r.status_of("RF_SUICIDAL") == P
+@pytest.mark.parametrize("told, later, code", [
+    # a later denial in another sentence: recall first
+    *[("Suicide is something I think about every day.", d, "RF_SUICIDAL")
+      for d in ["I won't actually do it.", "No, I'm not going to do anything.", "I would never do it though."]],
+    # the diagnosis wondered about after the sign
+    *[("he could not move the right side of his face.", n, "RF_STROKE")
+      for n in ["i doubted that he had a stroke", "i want to ask if it is a stroke", "could this be a stroke?"]],
+])
+def test_a_red_flag_told_is_not_taken_back_by_what_a_later_sentence_says_of_it(reader, told, later, code):
+    assert reader.read(f"{told} {later}").status_of(code) == P
 
 
 @pytest.mark.parametrize("lost", ["loss of motor control", "lost the use of my legs", "I don't have full control of my limbs"])
@@ -1210,12 +1216,6 @@ def test_a_year_alone_dates_a_red_flag_told_with_it(reader):
     r = reader.read("the mini stroke was 2019, face and speech have been fine ever since")
     assert r.status_of("RF_STROKE") != P
     assert "historical" in next(f.context for f in r.findings if f.code == "RF_STROKE")
-
-
-@pytest.mark.parametrize("name", ["i doubted that he had a stroke", "i want to ask if it is a stroke", "could this be a stroke?"])
-def test_a_diagnosis_wondered_about_after_the_sign_does_not_take_the_sign_back(reader, name):
-    r = reader.read(f"he could not move the right side of his face. {name}")
-    assert r.status_of("RF_STROKE") == P
 
 
 @pytest.mark.parametrize("before", ["i had a stroke in 2015.", "five years on from my big stroke,", "since my stroke"])
