@@ -72,6 +72,9 @@ class Question:
     answered: Optional[Predicate] = None
     follow_up_on_yes: Optional[str] = None  # question to ask when "yes" names nothing specific
     unsure_is_yes: bool = False  # a "not sure" records the code as present (safe default)
+    # asked only when the person chose to complete the summary, first among those questions;
+    # never weighed in what can still change the result
+    summary_only: bool = False
 
     def text(self, facts: Facts) -> str:
         return self.text_other if facts.subject == "other" else self.text_self
@@ -247,6 +250,16 @@ QUESTIONS: Tuple[Question, ...] = tuple(_confirm(c) for c in SCREEN_RED_FLAGS + 
         "SX_PSYCHOSIS",
         lambda f, a: f.has("SX_COGNITIVE") or f.has("SX_MOOD"),
     ),
+    # mood, for the GP's summary: low mood goes with low B12, and the question gives a
+    # second, gentle chance to tell of darker thoughts than a list at the screen does
+    Question(
+        id="SX_MOOD",
+        kind="yesno",
+        codes=("SX_MOOD",),
+        relevant=_has_symptom,
+        summary_only=True,
+        **_words("SX_MOOD"),
+    ),
     Question(
         id="DURATION",
         kind="duration",
@@ -394,7 +407,7 @@ def still_matters(q: Question, facts: Facts, asked: AskedView) -> bool:
         # which no answer among days/weeks/months/years shows
         return True
     base = _outcome(facts)
-    partners = [p for p in QUESTIONS if p.id != q.id and p.codes != q.codes]
+    partners = [p for p in QUESTIONS if p.id != q.id and p.codes != q.codes and not p.summary_only]
     for answer in _answers(q):
         after = _with(facts, answer)
         if _outcome(after) != base:
@@ -421,7 +434,7 @@ def next_question(facts: Facts, asked: AskedView, complete: bool = False) -> Opt
     if facts.has("RF_DIABETIC_FOOT") and not facts.known("MOD_DIABETES") and "MOD_DIABETES" not in asked:
         return BY_ID["MOD_DIABETES"]
     for q in QUESTIONS:
-        if _open(q, facts, asked) and (complete or still_matters(q, facts, asked)):
+        if _open(q, facts, asked) and (complete or (not q.summary_only and still_matters(q, facts, asked))):
             return q
     return None
 

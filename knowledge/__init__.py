@@ -128,6 +128,8 @@ class Knowledge:
     chronic_is_possible: Tuple[str, ...] = ()
     # red flags only possible when told as coming and going ("one side of my face goes numb from time to time")
     comes_and_goes: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    # red flags only possible when told as an episode that has ended ("... on sunday but it went off")
+    ended_episode: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     word_classes: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     progression_rate: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     # category -> {"preceding"|"following"|"pseudo": phrases}; "termination": {"": phrases}
@@ -172,11 +174,12 @@ def _known_codes(key: str, codes: Any, concepts: Mapping[str, Concept]) -> Tuple
     return tuple(str(c) for c in codes)
 
 
-def _comes_and_goes(raw: Mapping[str, Any], concepts: Mapping[str, Concept]) -> Dict[str, Tuple[str, ...]]:
-    out = {"codes": _known_codes("comes_and_goes", _tuple_of_str(raw.get("codes")), concepts),
+def _codes_and_words(key: str, raw: Mapping[str, Any], concepts: Mapping[str, Concept]) -> Dict[str, Tuple[str, ...]]:
+    """A rule given as the codes it applies to and the words that trigger it."""
+    out = {"codes": _known_codes(key, _tuple_of_str(raw.get("codes")), concepts),
            "words": _tuple_of_str(raw.get("words"))}
     if set(raw) - set(out):
-        raise ValueError(f"comes_and_goes: unknown keys {sorted(set(raw) - set(out))}")
+        raise ValueError(f"{key}: unknown keys {sorted(set(raw) - set(out))}")
     return out
 
 
@@ -335,7 +338,8 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         happening_now=_tuple_of_str(raw.get("happening_now")),
         chronic_reads_as={str(k): str(v) for k, v in (raw.get("chronic_reads_as") or {}).items()},
         chronic_is_possible=_known_codes("chronic_is_possible", raw.get("chronic_is_possible") or [], concepts),
-        comes_and_goes=_comes_and_goes(raw.get("comes_and_goes") or {}, concepts),
+        comes_and_goes=_codes_and_words("comes_and_goes", raw.get("comes_and_goes") or {}, concepts),
+        ended_episode=_codes_and_words("ended_episode", raw.get("ended_episode") or {}, concepts),
         word_classes=classes,
         context={
             cat: ({"": _tuple_of_str(body)} if cat == "termination" else {k: _tuple_of_str(v) for k, v in (body or {}).items()})

@@ -165,7 +165,9 @@ def _only_degree(t: str) -> bool:
     return bool(_DEGREE.search(t)) and not re.search(r"\b(?:maybe|perhaps|possibly|not sure|unsure|dunno|no idea|do not know)\b", t)
 
 
-_DENIED_PART = re.compile(r"\b(?:no|not|never|none|fine|normal|ok|okay|alright|good)\b")
+# a part that denies or calls something normal; "not" after "can", "will"... is a function
+# lost ("my hand wont grip"), which names an option rather than denying one
+_DENIED_PART = re.compile(r"\b(?:no|never|none|fine|normal|ok|okay|alright|good)\b|(?<!\bcan )(?<!\bwill )(?<!\bcould )(?<!\bwould )\bnot\b")
 _STOP = {"the", "one", "and", "or", "of", "a", "an", "my", "your", "their", "to", "it", "is", "that", "this", "with", "can", "not", "sudden", "suddenly", "new", "these", "those"}
 
 
@@ -181,7 +183,7 @@ def read_choice(text: str, options: dict) -> Optional[str]:
     from rapidfuzz import fuzz
 
     # a part that denies or says it is normal names nothing ("her face and arms are fine")
-    parts = re.split(r"[,.;!?]|\b(?:but|just)\b", normalise(text or ""))
+    parts = re.split(r"[,.;!?]|\s[-–—]+\s|\b(?:but|just)\b", normalise(text or ""))
     kept = [part for part in parts if not _DENIED_PART.search(part)]
     said = _content(" ".join(kept))
     if not said:

@@ -31,6 +31,13 @@ _CONTRACTIONS = [
     (r"\b(you|they)re\b", r"\1 are"),  # not "were"
     (r"\b(i|you|we|they|he|she|it)'ll\b", r"\1 will"),
     (r"\b(i|you|we|they|he|she)'d\b", r"\1 would"),
+    # "id" typed for "i'd" where a clause starts and a verb follows ("how id do it", "id
+    # rather not"); not an identity document ("my photo id", "id card")
+    (r"(^|[.!?,;:]\s*|\b(?:how|if|what|think|thought|know|knew|wish|said|that|and|but|so|when|where|because|"
+     r"maybe|then|guess|lol|tbh|honestly|swear)\s+)id\s+(been|had|known|done|gone|seen|taken|felt|thought|never)\b", r"\1i had \2"),
+    (r"(^|[.!?,;:]\s*|\b(?:how|if|what|think|thought|know|knew|wish|said|that|and|but|so|when|where|because|"
+     r"maybe|then|guess|lol|tbh|honestly|swear)\s+)id\s+(?!(?:card|cards|badge|number|no|check|checks|document|documents|"
+     r"photo|please|bracelet)\b)(?=[a-z])", r"\1i would "),
     (r"\b(it|that|there|she|he|what)'s\b", r"\1 is"),
     (r"\b(she|he|there|that|what)s\b", r"\1 is"),  # typed without the apostrophe
     (r"\b(are|were|should|would|could|have|had|has|does|did|was|is|need|must)nt\b", r"\1 not"),

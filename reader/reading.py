@@ -77,6 +77,7 @@ class Reader:
         })
         self.topic_patterns = PatternSet(nlp, {t.id: t.keywords for t in k.topics})
         self.comes_and_goes = PatternSet(nlp, {"words": k.comes_and_goes.get("words", ())})
+        self.ended = PatternSet(nlp, {"words": k.ended_episode.get("words", ())})
         self.wellness = PatternSet(nlp, {"none": k.answers.get("no_symptoms", ())})
         self._lasting = set(k.lasting)
         self._onset = onset_pattern(k.word_classes["sudden_words"])  # an onset just now (knowledge)
@@ -148,6 +149,7 @@ class Reader:
         progression = "rapid" if _worse_by_the_day(mods, doc) else _first(mods, doc, "progression", ("rapid", "stable", "slow"))
         chronic = duration in ("months", "years") and onset != "sudden" and progression != "rapid"
         intermittent = {sentence_of[a] for a, _ in self.comes_and_goes.find(doc).get("words", [])}
+        endings = [a for a, _ in self.ended.find(doc).get("words", [])]
         for m, ctx in zip(matches, contexts):
             if sentence_of[m.start] in generic and m.code not in self.knowledge.asked_counts:
                 continue
@@ -173,6 +175,9 @@ class Reader:
             if status == Status.PRESENT and code in self.knowledge.comes_and_goes.get("codes", ()) \
                     and sentence_of[m.start] in intermittent:
                 status = Status.UNSURE  # "goes numb from time to time": not a sudden sign now
+            if status == Status.PRESENT and code in self.knowledge.ended_episode.get("codes", ()) \
+                    and _ended_after(m.start, endings, sentence_of, sentences, doc):
+                status = Status.UNSURE  # "... on sunday but it went off": history, asked "right now?"
             if status == Status.PRESENT and code in self.knowledge.chronic_is_possible and chronic \
                     and not recent[sentence_of[m.start]]:
                 status = Status.UNSURE  # there for years, no sudden onset: "is this new?"
@@ -304,6 +309,21 @@ def _first(found: Dict[str, List[Tuple[int, int]]], doc, group: str, order) -> O
                 continue
             return name
     return None
+
+
+_ANAPHORA = {"it", "that", "this", "they", "which", "then", "but", "and"}
+
+
+def _ended_after(start: int, endings: List[int], sentence_of, sentences, doc) -> bool:
+    """An ending told after the finding in its sentence, or in the next sentence when that
+    one starts by pointing back at it ("my arm went numb. it passed after ten minutes")."""
+    k = sentence_of[start]
+    for a in endings:
+        if sentence_of[a] == k and a > start:
+            return True
+        if sentence_of[a] == k + 1 and k + 1 < len(sentences) and doc[sentences[k + 1][0]].lower_ in _ANAPHORA:
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)

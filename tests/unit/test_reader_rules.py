@@ -1344,3 +1344,97 @@ def test_a_statement_restarted_after_a_comma_ends_a_hedge_and_a_composition(read
     r = reader.read(f"wondering if my numb fingers could be b12 related, {restart} metformin for 8 years")
     assert r.status_of("RK_MED_METFORMIN") == P
     assert r.status_of("MOD_ON_B12_TREATMENT") is None
+
+
+# ------------------------------------------------------------------ seventh session's classes
+
+_ENDINGS = load_knowledge().ended_episode["words"]
+
+
+@pytest.mark.parametrize("ending", _ENDINGS)
+def test_a_red_flag_told_as_an_episode_that_ended_is_asked_not_acted_on(reader, ending):
+    # history (reference section 5): one direct question ("right now?"), never dropped
+    tail = ending if ending.startswith(("it ", "that ")) else f"it {ending}" if " " in ending or ending.endswith("ed") \
+        else f"it is {ending}"
+    msg = f"i had a crushing pain in my chest on sunday but {tail}"
+    assert reader.read(msg).status_of("RF_CHEST_PAIN") == U, msg
+
+
+def test_an_ending_in_the_next_sentence_pointing_back_counts_and_one_before_the_sign_does_not(reader):
+    assert reader.read("my face drooped on one side this morning. it passed after ten minutes").status_of("RF_STROKE") == U
+    assert reader.read("the tingling went away but now my face is drooping on one side").status_of("RF_STROKE") == P
+
+
+@pytest.mark.parametrize("msg, code", [("my legs stopped working this morning", "RF_RAPID_WEAKNESS"),
+                                        ("i havent passed water since yesterday and my back is agony", "RF_BLADDER_BOWEL")])
+def test_words_of_a_function_lost_are_not_an_ending(reader, msg, code):
+    assert reader.read(msg).status_of(code) == P
+
+
+@pytest.mark.parametrize("text, expected", [("ive planned how id do it", "i have planned how i would do it"),
+                                            ("id rather not say", "i would rather not say"),
+                                            ("i think id been there before", "i think i had been there before"),
+                                            ("my photo id is out of date", "my photo id is out of date"),
+                                            ("bring your id card", "bring your id card")])
+def test_id_typed_for_i_would_is_expanded_where_a_clause_starts(text, expected):
+    from reader.normalise import normalise
+
+    assert normalise(text) == expected
+
+
+@pytest.mark.parametrize("verb", ["stockpiling", "hoarding", "stashing"])
+@pytest.mark.parametrize("what", ["them", "those", "enough"])
+def test_the_means_put_by_named_by_a_pronoun_is_the_emergency_level(reader, verb, what):
+    r = reader.read(f"just sertraline. ive been {verb} {what} for a while")
+    assert r.status_of("RF_SUICIDAL") == P and r.status_of("QL_SELF_HARM_ACTED") == P
+
+
+def test_stockpiling_food_is_not_suicidal(reader):
+    assert reader.read("we stockpiled tins and pasta for the winter").status_of("RF_SUICIDAL") is None
+
+
+@pytest.mark.parametrize("verb", ["planned", "worked out", "figured out", "decided"])
+def test_a_method_settled_for_oneself_is_suicidal_at_the_emergency_level(reader, verb):
+    r = reader.read(f"ive {verb} how id do it")
+    assert r.status_of("RF_SUICIDAL") == P and r.status_of("QL_SELF_HARM_ACTED") == P
+
+
+def test_knowing_how_to_do_an_injection_is_not_suicidal(reader):
+    assert reader.read("i know how to do it myself, the nurse showed me").status_of("RF_SUICIDAL") is None
+
+
+@pytest.mark.parametrize("msg", ["34. if i make it to 35 lol", "if im still here by christmas", "if i live to 40"])
+def test_living_to_a_time_doubted_is_asked_once(reader, msg):
+    assert reader.read(msg).status_of("RF_SUICIDAL") == U
+
+
+@pytest.mark.parametrize("side", ["that side", "the left", "one side"])
+@pytest.mark.parametrize("feel", ["heavy", "weak", "slack"])
+def test_a_face_weak_or_heavy_on_one_side_is_a_stroke_sign(reader, side, feel):
+    assert reader.read(f"my face feels {feel} on {side}").status_of("RF_STROKE") == P
+
+
+@pytest.mark.parametrize("refusal", ["wont grip", "won't hold", "will not lift"])
+def test_a_limb_on_one_side_that_refuses_is_a_stroke_sign_and_both_hands_are_not(reader, refusal):
+    assert reader.read(f"my left hand {refusal} anything").status_of("RF_STROKE") == P
+    assert reader.read(f"my hands {refusal} jars anymore").status_of("RF_STROKE") is None
+
+
+@pytest.mark.parametrize("idiom", ["im dead on my feet by 3pm", "ive been rushed off my feet at work", "im back on my feet now",
+                                   "my feet ache and id kill for a decent nights sleep"])
+def test_idioms_of_the_feet_are_not_nerve_symptoms(reader, idiom):
+    r = reader.read(idiom)
+    assert all(r.status_of(c) is None for c in ("SX_PARAESTHESIA", "SX_MUSCLE_WEAK", "RF_SUICIDAL")), idiom
+    if "ache" not in idiom:
+        assert r.status_of("SX_HEEL_FOOT_PAIN") is None, idiom
+
+
+def test_a_function_lost_names_an_option_rather_than_denying_it():
+    from reader.answers import read_choice
+
+    options = {"RF_STROKE": "Face drooping, arm weakness or slurred speech", "RF_CHEST_PAIN": "Chest pain or tightness",
+               "RF_BREATHLESS_SEVERE": "Struggling to breathe"}
+    said = "the face and arm one i think - my left hand wont grip anything and my face feels heavy on that side"
+    assert read_choice(said, options) == "RF_STROKE"
+    assert read_choice("i cant breathe properly", options) == "RF_BREATHLESS_SEVERE"
+    assert read_choice("no, her face and arms are fine", options) is None
