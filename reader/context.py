@@ -93,6 +93,15 @@ class ContextReader:
     def _finding_words_with_cues(knowledge: Knowledge) -> List[str]:
         """Patterns of the knowledge file holding a cue word: "no energy", "can not feel"."""
         cue_words = NEGATION_WORDS | {"maybe", "might"}
+        # the termsets' own multi-word cues too: "lack of energy" is tiredness, and its "lack of"
+        # does not go on to negate "dizzy spells and shortness of breath" after it
+        cues = [tuple(pattern_words(c)) for cat in ("negated", "uncertain")
+                for c in knowledge.context.get(cat, {}).get("preceding", ()) if len(pattern_words(c)) > 1]
+
+        def holds_cue(words: List[str]) -> bool:
+            return any(w in cue_words for w in words) or any(
+                tuple(words[k : k + len(c)]) == c for c in cues if len(c) < len(words) for k in range(len(words) - len(c) + 1))
+
         out: Set[str] = set()
         for c in knowledge.concepts.values():
             # a whole finding's words only: a phrase, or a combination of one group. A part of
@@ -102,7 +111,7 @@ class ContextReader:
             alts = list(c.phrases) + [a for combo in c.combos if len(combo) == 1 for a in combo[0]]
             for p in alts:
                 words = pattern_words(p)
-                if any(w in cue_words for w in words) and not any(w.endswith("*") or w == "_num_" for w in words) and len(words) > 1:
+                if holds_cue(words) and not any(w.endswith("*") or w == "_num_" for w in words) and len(words) > 1:
                     out.add(" ".join(words))
         return sorted(out)
 
