@@ -167,7 +167,7 @@ def _only_degree(t: str) -> bool:
 
 # a part that denies or calls something normal; "not" after "can", "will"... is a function
 # lost ("my hand wont grip"), which names an option rather than denying one
-_DENIED_PART = re.compile(r"\b(?:no|never|none|fine|normal|ok|okay|alright|good)\b|(?<!\bcan )(?<!\bwill )(?<!\bcould )(?<!\bwould )\bnot\b")
+_DENIED_PART = re.compile(r"\b(?:no|never|none|nothing|fine|normal|ok|okay|alright|good)\b|(?<!\bcan )(?<!\bwill )(?<!\bcould )(?<!\bwould )\bnot\b")
 _STOP = {"the", "one", "and", "or", "of", "a", "an", "my", "your", "their", "to", "it", "is", "that", "this", "with", "can", "not", "sudden", "suddenly", "new", "these", "those"}
 
 
@@ -192,7 +192,9 @@ def read_choice(text: str, options: dict) -> Optional[str]:
     for key, title in options.items():
         words = _content(title)
         scores[key] = sum(
-            any(fuzz.ratio(w, s) >= 85 or (len(w) >= 4 and len(s) >= 4 and w[:4] == s[:4]) for s in said)
+            # a typo is judged on words of five letters or more: "old" is not "cold"
+            any(w == s or (len(w) >= 5 and len(s) >= 5 and fuzz.ratio(w, s) >= 85)
+                or (len(w) >= 4 and len(s) >= 4 and w[:4] == s[:4]) for s in said)
             for w in words
         )
     best = max(scores.values(), default=0)

@@ -90,8 +90,26 @@ def add_patterns(owner, key: str, phrases: Iterable[str]) -> bool:
     return bool(docs or patterns)
 
 
+@lru_cache(maxsize=1)
+def _tokenizer():
+    import spacy
+
+    return spacy.blank("en").tokenizer  # the pipeline's own tokenizer (reader/pipeline.py)
+
+
+@lru_cache(maxsize=65536)
+def _tokens_of(word: str) -> Tuple[str, ...]:
+    return tuple(t.text for t in _tokenizer()(word))
+
+
 def pattern_words(phrase: str) -> List[str]:
-    return normalise(phrase).replace("-", " - ").split()
+    """A knowledge phrase as the tokens a message is cut into ("grave's" is "grave" + "'s",
+    "t1dm" is "t1" + "dm"), so that every phrase can match; a prefix word ("dizz*") and the
+    number word stay whole."""
+    out: List[str] = []
+    for w in normalise(phrase).replace("-", " - ").split():
+        out.extend([w] if w.endswith("*") or w == NUMBER else _tokens_of(w))
+    return out
 
 
 class ConceptMatcher:
@@ -287,13 +305,20 @@ def token_spec(word: str, inflections: Dict[str, Tuple[str, ...]]) -> dict:
     return {"LOWER": {"IN": forms}} if len(forms) > 1 else {"LOWER": word}
 
 
+# "since" before a time tells when, and the clause goes on ("the head is very bad since lunch")
+SINCE_TIMES = {"this", "last", "yesterday", "lunch", "lunchtime", "breakfast", "dinner", "tea", "teatime", "supper",
+               "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tonight",
+               "earlier", "midnight", "waking", "about", "around", "an", "a", "then"}
+
+
 def clause_spans(doc: Sequence) -> Tuple[List[int], List[Tuple[int, int]]]:
     clause_of: List[int] = []
     clauses: List[Tuple[int, int]] = []
     start = 0
     for k, t in enumerate(doc):
         text = t.text
-        if text in CLAUSE_BREAKS or "\n" in text:
+        timed = text == "since" and k + 1 < len(doc) and (doc[k + 1].lower_ in SINCE_TIMES or doc[k + 1].like_num)
+        if (text in CLAUSE_BREAKS and not timed) or "\n" in text:
             clauses.append((start, k))
             start = k + 1
             clause_of.append(len(clauses) - 1)

@@ -82,6 +82,8 @@ class Reader:
         self._lasting = set(k.lasting)
         self._onset = onset_pattern(k.word_classes["sudden_words"])  # an onset just now (knowledge)
         self._certain_within = {c: r["certain_within"] for c, r in k.possible_red_flags.items()}
+        # a rule's side, when it has one, must be the message's for a length to make it certain
+        self._certain_side = {c: r.get("side") for c, r in k.possible_red_flags.items()}
         # each diagnosis name's red flag, found by the matcher itself; a name after "i had", "from my",
         # "since my", "after a" (a few words apart) is a red flag the person had before
         codes_of_name: Dict[str, Set[str]] = {}
@@ -149,6 +151,7 @@ class Reader:
         progression = "rapid" if _worse_by_the_day(mods, doc) else _first(mods, doc, "progression", ("rapid", "stable", "slow"))
         chronic = duration in ("months", "years") and onset != "sudden" and progression != "rapid"
         intermittent = {sentence_of[a] for a, _ in self.comes_and_goes.find(doc).get("words", [])}
+        side = _first(mods, doc, "side", ("one", "both"))
         endings = [a for a, _ in self.ended.find(doc).get("words", [])]
         for m, ctx in zip(matches, contexts):
             if sentence_of[m.start] in generic and m.code not in self.knowledge.asked_counts:
@@ -162,7 +165,8 @@ class Reader:
                 ctx = replace(ctx, historical=True)
             status = self._status(m, ctx, kind, subject)
             code = m.code
-            if status == Status.PRESENT and m.possible and duration not in self._certain_within.get(code, ()):
+            if status == Status.PRESENT and m.possible and (duration not in self._certain_within.get(code, ())
+                                                             or self._certain_side.get(code) not in (None, side)):
                 # "my chest feels funny": one direct question; but a red flag that is certain
                 # when recent (knowledge possible_red_flags certain_within) is, told with a
                 # length that recent ("the other night ... it has spread to my fingers")
@@ -176,7 +180,7 @@ class Reader:
                     and sentence_of[m.start] in intermittent:
                 status = Status.UNSURE  # "goes numb from time to time": not a sudden sign now
             if status == Status.PRESENT and code in self.knowledge.ended_episode.get("codes", ()) \
-                    and _ended_after(m.start, endings, sentence_of, sentences, doc):
+                    and not recent[sentence_of[m.start]] and _ended_after(m.start, endings, sentence_of, sentences, doc):
                 status = Status.UNSURE  # "... on sunday but it went off": history, asked "right now?"
             if status == Status.PRESENT and code in self.knowledge.chronic_is_possible and chronic \
                     and not recent[sentence_of[m.start]]:
@@ -235,7 +239,7 @@ class Reader:
         out.duration = duration
         out.progression = progression
         out.onset = onset
-        out.side = _first(mods, doc, "side", ("one", "both"))
+        out.side = side
         out.subject = subject
         out.subject_said = subject == "other" and self.subjects.said(doc)
         out.topics = self._rank_topics(doc)

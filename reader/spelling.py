@@ -135,6 +135,11 @@ class Speller:
         self._lemma_table = lemma_table
         self._lemma_values: Set[str] = set(lemma_table.values())
         self.clinical_words = self._clinical_vocabulary()
+        # every word the knowledge itself uses, however short, is spelled right ("ashy", "palp")
+        self._knowledge_words = frozenset(
+            w for c in knowledge.concepts.values()
+            for p in list(c.phrases) + [a for combo in c.combos for g in combo for a in g]
+            for w in normalise(p).split() if w.isalpha())
         self._stems = self._clinical_stems()
         self._corrections: Dict[str, str] = {}
         self._real_words = self._real_word_set()
@@ -225,6 +230,7 @@ class Speller:
             word in self._lemma_table
             or word in self._lemma_values
             or word in self.clinical_words
+            or word in self._knowledge_words
             or word in _common_words()
         )
 
