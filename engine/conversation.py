@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from engine.facts import UNKNOWN, Facts, Status
 from engine.guidance import SCREEN_UNNAMED, Reply, fill, result_replies
 from knowledge import Kind, Level, load_knowledge, load_texts
-from reader.answers import leads_with_no, read_answer, read_choice
+from reader.answers import leads_with_no, read_answer, read_choice, refers_back
 from reader.quantities import age_answer
 from engine.locale import contacts
 from engine.questions import BY_ID, YES_NO_UNSURE, AskedView, Question, escalation_text, next_question, optional_questions
@@ -65,6 +65,8 @@ class State:
     paused: Optional[str] = None  # the question waiting while "start again?" / "stop here?" is asked
     stop_asked: bool = False  # "stop here?" was asked in this interview: a second goodbye means it
     queued: Optional[str] = None  # a follow-up to ask now (this turn only, not stored)
+    mentioned: Optional[str] = None  # the red flag last named and not denied, in any context (history, a question...)
+    mentioned_just: bool = False  # ... named in the latest message
     missed_notes: List[str] = field(default_factory=list)  # facts from missed messages (this turn only)
 
     def to_dict(self) -> Dict[str, Any]:
@@ -84,6 +86,8 @@ class State:
             "screen": self.screen,
             "paused": self.paused,
             "stop_asked": self.stop_asked,
+            "mentioned": self.mentioned,
+            "mentioned_just": self.mentioned_just,
         }
 
     @classmethod
@@ -105,6 +109,8 @@ class State:
             screen=data.get("screen"),
             paused=data.get("paused"),
             stop_asked=bool(data.get("stop_asked")),
+            mentioned=data.get("mentioned"),
+            mentioned_just=bool(data.get("mentioned_just")),
         )
 
 
@@ -236,6 +242,15 @@ def _step(state: State, turn: Turn) -> Outcome:
     if not text.startswith("/") and not re.search(r"[^\W_]", _MARKUP.sub(" ", text)):
         replies.append(Reply(MARKUP_ONLY))
         return _reask(state, replies)
+    # ------------------------------- a red flag told by pointing back at one named before
+    named = [e for e in turn.entities if e.get("entity") == "red_flag"]
+    if not named and state.mentioned and refers_back(text, just_named=state.mentioned_just):
+        # "ugh the same pain again, worse this time" after chest pain last sunday: told now
+        turn.entities.append({"entity": "red_flag", "value": state.mentioned})
+    # what a later message may point back at: a red flag named and not denied
+    kept = [e.get("value") for e in named if e.get("role") != "absent"]
+    state.mentioned = kept[-1] if kept else (None if named else state.mentioned)
+    state.mentioned_just = bool(kept)
     # ----------------------------------------------- record what was said
     # where the person says they are: that country's numbers from now on (reference section 2)
     if turn.first("locale") in ("uk", "eu", "us"):

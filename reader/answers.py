@@ -54,6 +54,29 @@ def _patterns() -> dict:
     return {"lead": lead, "any": anywhere, "negative": negative}
 
 
+@lru_cache(maxsize=1)
+def _refers_back_patterns() -> Tuple[Pattern, Pattern, Pattern]:
+    raw = load_knowledge().answers
+    pointer = re.compile(r"\b(?:" + _alternation(raw.get("refers_back", ())) + r")\b")
+    state = re.compile(r"\bit(?:s| is| has been| feels| was)(?: \w+){0,2} (?:" + _alternation(raw.get("pointed_states", ())) + r")\b")
+    now = re.compile(r"\b(?:" + _alternation(raw.get("now_again", ())) + r")\b")
+    return pointer, state, now
+
+
+def refers_back(text: str, just_named: bool = False) -> bool:
+    """The message points back at something said before and says it is there now or again
+    ("ugh the same pain again, worse this time"; right after it was named, "its sort of tight
+    right now"): a red flag named earlier is what it means (knowledge answers.refers_back)."""
+    pointer, state, now = _refers_back_patterns()
+    t = normalise(text or "")
+    hits = [h for h in (pointer.search(t), state.search(t) if just_named else None) if h]
+    for hit in hits:
+        rest = t[: hit.start()] + " " + t[hit.end():]
+        if now.search(rest) and not re.search(r"\b(?:no|not|never|gone|went away)\b", t[: hit.start()]):
+            return True
+    return False
+
+
 def read_answer(text: str, options: int = 1, symptom: bool = False, codes: Sequence[str] = ()) -> Optional[str]:
     """``codes``: what the question asks about (the words of their labels are its words)."""
     asked = asked_words(tuple(codes))

@@ -1046,3 +1046,20 @@ def test_weakness_worse_each_day_that_began_within_days_is_rapid_weakness_after_
     c = Chat().say("my legs have been weak for months").say("no", "deny")
     c.say("worse each day, spreading up")
     assert c.pending == "CONFIRM_RF_RAPID_WEAKNESS"
+
+
+def test_a_red_flag_named_before_and_pointed_back_at_later_is_acted_on():
+    # chest pain last sunday that went off is asked about ("right now?" - no), then four turns
+    # later "the same pain again, worse this time" is the chest pain, now (reference section 5)
+    c = Chat().say("numb toes and sore calves").say("had a sharp pain in my chest on sunday but it went off")
+    assert c.state.facts.status.get("RF_CHEST_PAIN") == Status.UNSURE
+    c.say("no", intent="deny").say("a few months").say("about the same")
+    assert c.state.facts.status.get("RF_CHEST_PAIN") == Status.ABSENT
+    c.say("51. ugh the same pain again, worse this time, pressing down my left arm")
+    assert c.state.facts.status.get("RF_CHEST_PAIN") == Status.PRESENT and "999" in c.texts
+
+
+def test_a_denied_red_flag_is_not_what_a_later_message_points_back_at():
+    c = Chat().say("tingling feet, no chest pain").say("no", intent="deny")
+    c.say("the same pain again in my feet now")
+    assert c.state.facts.status.get("RF_CHEST_PAIN") == Status.ABSENT

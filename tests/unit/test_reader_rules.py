@@ -1538,3 +1538,18 @@ def test_persecutory_beliefs_and_voices_where_nobody_is_are_psychosis(reader, ms
 
 def test_hearing_someone_at_the_door_is_not_psychosis(reader):
     assert reader.read("i heard someone at the door when i was home alone").status_of("SX_PSYCHOSIS") is None
+
+
+@pytest.mark.parametrize("msg, just, expected", [
+    ("ugh the same pain again, worse this time", False, True),   # a pointer holds however long ago
+    ("that again, right now", False, True),
+    ("its sort of tight right now", True, True),                 # "it is <state>" only right after
+    ("its sort of tight right now", False, False),
+    ("it is worse now", True, False),                            # worse: the symptoms' course, not a pointer
+    ("no, it is not there now", True, False),                    # pointed at and denied
+    ("the same pain as before", False, False),                   # no word of now or again
+])
+def test_pointing_back_at_something_named_before_with_a_word_of_now(msg, just, expected):
+    from reader.answers import refers_back
+
+    assert refers_back(msg, just_named=just) is expected
