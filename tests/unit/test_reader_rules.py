@@ -1553,3 +1553,17 @@ def test_pointing_back_at_something_named_before_with_a_word_of_now(msg, just, e
     from reader.answers import refers_back
 
     assert refers_back(msg, just_named=just) is expected
+
+
+@pytest.mark.parametrize("function", ["walking", "standing", "getting up"])
+def test_a_function_not_done_without_the_complaint_does_not_negate_it(reader, function):
+    # "a hard time walking without ... tripping over my own feet": the tripping happens
+    r = reader.read(f"i have a really hard time {function} without tripping over my own feet")
+    assert r.status_of("SX_BALANCE_GAIT") == P
+
+
+@pytest.mark.parametrize("msg", ["a second cramp left me unable to stand", "i cant walk because of the pain in my heel",
+                                 "she can't put weight on it for the pain"])
+def test_a_function_stopped_by_pain_is_not_weakness(reader, msg):
+    r = reader.read(msg)
+    assert all(r.status_of(c) is None for c in ("RF_RAPID_WEAKNESS", "QL_SEVERE_WEAKNESS", "SX_MUSCLE_WEAK")), msg
