@@ -1567,3 +1567,24 @@ def test_a_function_not_done_without_the_complaint_does_not_negate_it(reader, fu
 def test_a_function_stopped_by_pain_is_not_weakness(reader, msg):
     r = reader.read(msg)
     assert all(r.status_of(c) is None for c in ("RF_RAPID_WEAKNESS", "QL_SEVERE_WEAKNESS", "SX_MUSCLE_WEAK")), msg
+
+
+@pytest.mark.parametrize("msg, code", [("its so hard to walk when i cant feel my feet", "SX_BALANCE_GAIT"),
+                                       ("i am struggling to keep my balance", "SX_BALANCE_GAIT"),
+                                       ("i have been falling quite a bit lately", "SX_BALANCE_GAIT"),
+                                       ("i nearly fell twice this week", "SX_BALANCE_GAIT"),
+                                       ("i found it hard to stand", "SX_MUSCLE_WEAK"),
+                                       ("it is very hard to hold on to anything", "SX_MUSCLE_WEAK"),
+                                       ("sweeping the floor made my legs shake so much i had to sit down", "SX_MUSCLE_WEAK")])
+def test_a_function_told_as_hard_or_failing_with_effort_is_its_symptom(reader, msg, code):
+    assert reader.read(msg).status_of(code) == P
+
+
+@pytest.mark.parametrize("msg", ["i fell asleep again on the sofa", "i fell in love with running"])
+def test_falling_asleep_or_in_love_is_not_a_fall(reader, msg):
+    assert reader.read(msg).status_of("SX_BALANCE_GAIT") is None
+
+
+def test_a_grip_with_a_limit_is_not_a_lost_function(reader):
+    r = reader.read("i can not hold anything over a certain weight in my left hand")
+    assert r.status_of("RF_STROKE") is None and r.status_of("RF_RAPID_WEAKNESS") is None
