@@ -72,6 +72,9 @@ class Question:
     answered: Optional[Predicate] = None
     follow_up_on_yes: Optional[str] = None  # question to ask when "yes" names nothing specific
     unsure_is_yes: bool = False  # a "not sure" records the code as present (safe default)
+    # asked only when the person chose to complete the summary, first among those questions;
+    # never weighed in what can still change the result
+    summary_only: bool = False
 
     def text(self, facts: Facts) -> str:
         return self.text_other if facts.subject == "other" else self.text_self
@@ -247,6 +250,16 @@ QUESTIONS: Tuple[Question, ...] = tuple(_confirm(c) for c in SCREEN_RED_FLAGS + 
         "SX_PSYCHOSIS",
         lambda f, a: f.has("SX_COGNITIVE") or f.has("SX_MOOD"),
     ),
+    # mood, for the GP's summary: low mood goes with low B12, and the question gives a
+    # second, gentle chance to tell of darker thoughts than a list at the screen does
+    Question(
+        id="SX_MOOD",
+        kind="yesno",
+        codes=("SX_MOOD",),
+        relevant=_has_symptom,
+        summary_only=True,
+        **_words("SX_MOOD"),
+    ),
     Question(
         id="DURATION",
         kind="duration",
@@ -319,13 +332,6 @@ QUESTIONS: Tuple[Question, ...] = tuple(_confirm(c) for c in SCREEN_RED_FLAGS + 
     ),
     yesno(
         "MOD_ON_B12_TREATMENT",
-    ),
-    # mood, last before the result: low mood goes with low B12, and asked gently on its own it
-    # is where people tell of darker thoughts that the list at the safety screen does not draw
-    # out (see still_matters)
-    yesno(
-        "SX_MOOD",
-        _has_symptom,
     ),
 )
 
@@ -400,13 +406,8 @@ def still_matters(q: Question, facts: Facts, asked: AskedView) -> bool:
         # numbness on one side a stroke sign and weakness an emergency (reference section 5),
         # which no answer among days/weeks/months/years shows
         return True
-    if q.id == "SX_MOOD":
-        # always asked of someone with symptoms: an answer about mood is where suicidal thoughts
-        # are told that a "no" to the list at the screen left out (reference section 5: a red
-        # flag "also said indirectly"); blind patients and probes written apart showed it
-        return True
     base = _outcome(facts)
-    partners = [p for p in QUESTIONS if p.id != q.id and p.codes != q.codes]
+    partners = [p for p in QUESTIONS if p.id != q.id and p.codes != q.codes and not p.summary_only]
     for answer in _answers(q):
         after = _with(facts, answer)
         if _outcome(after) != base:
@@ -433,7 +434,7 @@ def next_question(facts: Facts, asked: AskedView, complete: bool = False) -> Opt
     if facts.has("RF_DIABETIC_FOOT") and not facts.known("MOD_DIABETES") and "MOD_DIABETES" not in asked:
         return BY_ID["MOD_DIABETES"]
     for q in QUESTIONS:
-        if _open(q, facts, asked) and (complete or still_matters(q, facts, asked)):
+        if _open(q, facts, asked) and (complete or (not q.summary_only and still_matters(q, facts, asked))):
             return q
     return None
 

@@ -137,26 +137,24 @@ def test_typical_interview_is_short():
     assert early.level.value == "soon"
     facts, asked = f, []
     interview(person, facts, asked, complete=False)
-    # seven: how long is always asked with a nerve symptom (an answer of hours makes it acute),
-    # and mood with any symptom (where suicidal thoughts are told)
-    assert len(asked) <= 7, asked
+    # six: how long is always asked with a nerve symptom (an answer of hours makes it acute)
+    assert len(asked) <= 6, asked
     assert optional_questions(facts, AskedView(tuple(asked)))  # the rest is offered, not dropped
 
 
-def test_mood_is_asked_of_everyone_with_symptoms_before_the_result():
-    # where suicidal thoughts are told that a "no" to the screen's list left out
+def test_a_summary_only_question_is_never_asked_before_the_result_and_first_after_it():
+    # mood, for the GP's summary: a yes would open the psychosis question (D4), so weighed like
+    # the others it would be asked of everyone; it is asked only when the person chose to go on
+    summary_only = [q.id for q in questions.QUESTIONS if q.summary_only]
+    assert summary_only == ["SX_MOOD"]
     f = Facts()
     f.set("SX_PARAESTHESIA", Status.PRESENT)
-    f.set("RK_MED_METFORMIN", Status.PRESENT)
     asked = ["RF_SCREEN"]
-    seen = []
     while True:
         q = next_question(f, AskedView(tuple(asked)))
         if q is None:
             break
-        seen.append(q.id)
+        assert not q.summary_only, q.id
         asked.append(q.id)
         f.set_age(30) if q.id == "AGE" else None
-    assert "SX_MOOD" in seen
-    g = Facts()
-    assert not BY_ID["SX_MOOD"].relevant(g, AskedView(("RF_SCREEN",)))  # no symptom: the open question covers it
+    assert next_question(f, AskedView(tuple(asked)), complete=True).id == "SX_MOOD"
