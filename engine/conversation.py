@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from engine.facts import UNKNOWN, Facts, Status
 from engine.guidance import SCREEN_UNNAMED, Reply, fill, result_replies
 from knowledge import Kind, Level, load_knowledge, load_texts
-from reader.answers import leads_with_no, read_answer, read_choice, refers_back
+from reader.answers import leads_with_no, read_answer, read_choice, refers_back, says_no_intent
 from reader.quantities import age_answer
 from engine.locale import contacts
 from engine.questions import BY_ID, YES_NO_UNSURE, AskedView, Question, escalation_text, next_question, optional_questions
@@ -279,7 +279,9 @@ def _step(state: State, turn: Turn) -> Outcome:
     if flagged is not None:
         return Outcome(state, replies + flagged.replies, flagged.decision)
     if escalation == "deny":
-        return Outcome(state, replies + [Reply(_fmt(ESCALATE_NO, state.locale))])
+        # after advice for suicidal thoughts, the crisis line comes first on every message
+        crisis = "RF_SUICIDAL" in state.red_flags_advised and decide(facts).level != "emergency"
+        return Outcome(state, replies + [Reply(_fmt(AFTER_RED_FLAG_CRISIS if crisis else ESCALATE_NO, state.locale))])
 
     changed = facts.to_dict() != before
 
@@ -751,6 +753,8 @@ def _escalation_answer(state: State, turn: Turn) -> Optional[str]:
     if state.facts.known(ql):  # the message told it in its own words ("he can't swallow")
         return "told"
     said = read_answer(turn.text or "") or (turn.intent if turn.intent in ANSWER_INTENTS else None)
+    if ql == "QL_SELF_HARM_ACTED" and says_no_intent(turn.text or ""):
+        said = "deny"  # "yeah like not be alive. i wouldnt do anything though"
     if said in ("affirm", "dont_know"):
         state.facts.set(ql, Status.PRESENT)
     elif said == "deny":

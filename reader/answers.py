@@ -63,6 +63,16 @@ def _refers_back_patterns() -> Tuple[Pattern, Pattern, Pattern]:
     return pointer, state, now
 
 
+@lru_cache(maxsize=1)
+def _no_intent() -> Pattern:
+    return re.compile(r"\b(?:" + _alternation(load_knowledge().answers.get("no_intent", ())) + r")\b")
+
+
+def says_no_intent(text: str) -> bool:
+    """The person says they would not act ("i wouldnt do anything though"; knowledge answers.no_intent)."""
+    return bool(_no_intent().search(normalise(text or "")))
+
+
 def refers_back(text: str, just_named: bool = False) -> bool:
     """The message points back at something said before and says it is there now or again
     ("ugh the same pain again, worse this time"; right after it was named, "its sort of tight

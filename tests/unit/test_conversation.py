@@ -1063,3 +1063,16 @@ def test_a_denied_red_flag_is_not_what_a_later_message_points_back_at():
     c = Chat().say("tingling feet, no chest pain").say("no", intent="deny")
     c.say("the same pain again in my feet now")
     assert c.state.facts.status.get("RF_CHEST_PAIN") == Status.ABSENT
+
+
+@pytest.mark.parametrize("answer, intent, level", [("yes, ive got the tablets saved", "affirm", "emergency"),
+                                                   ("not sure", "dont_know", "emergency"),
+                                                   ("no", "deny", "urgent"),
+                                                   ("yeah like not be alive. i wouldnt do anything though", "inform", "urgent")])
+def test_suicidal_thoughts_with_no_plan_told_get_the_plan_question_once(answer, intent, level):
+    # C-SSRS behaviour item after the crisis advice: a plan, the means ready or acting soon is
+    # the emergency (reference section 5); "not sure" counts as yes; "i wouldn't do anything" is a no
+    c = Chat().say("i feel so low, some days i just dont want to be here")
+    assert c.slots["triage_level"] == "urgent" and "made a plan" in c.texts
+    c.say(answer, intent=intent)
+    assert c.slots["triage_level"] == level
