@@ -279,9 +279,7 @@ def _step(state: State, turn: Turn) -> Outcome:
     if flagged is not None:
         return Outcome(state, replies + flagged.replies, flagged.decision)
     if escalation == "deny":
-        # after advice for suicidal thoughts, the crisis line comes first on every message
-        crisis = "RF_SUICIDAL" in state.red_flags_advised and decide(facts).level != "emergency"
-        return Outcome(state, replies + [Reply(_fmt(AFTER_RED_FLAG_CRISIS if crisis else ESCALATE_NO, state.locale))])
+        return Outcome(state, replies + [Reply(_fmt(AFTER_RED_FLAG_CRISIS if _crisis_first(state) else ESCALATE_NO, state.locale))])
 
     changed = facts.to_dict() != before
 
@@ -699,9 +697,7 @@ def _after_result(state: State, replies: List[Reply], changed: bool) -> Outcome:
     """A message after the result: keep pointing to red-flag advice, or update the result."""
     if state.red_flags_advised:
         # every message after the warning-sign advice repeats the number: it may be the one read;
-        # after advice for suicidal thoughts alone, the crisis line comes first
-        crisis = "RF_SUICIDAL" in state.red_flags_advised and decide(state.facts).level != "emergency"
-        replies.append(Reply(_fmt(AFTER_RED_FLAG_CRISIS if crisis else AFTER_RED_FLAG, state.locale)))
+        replies.append(Reply(_fmt(AFTER_RED_FLAG_CRISIS if _crisis_first(state) else AFTER_RED_FLAG, state.locale)))
         return Outcome(state, replies)
     if changed:
         replies.append(Reply(UPDATED))
@@ -727,6 +723,11 @@ def _red_flag_result(state: State) -> Optional[Outcome]:
     if question is not None:
         replies.append(question)
     return Outcome(state, replies, decision)
+
+
+def _crisis_first(state: State) -> bool:
+    """After advice for suicidal thoughts below the emergency, the crisis line comes first on every message."""
+    return "RF_SUICIDAL" in state.red_flags_advised and decide(state.facts).level != "emergency"
 
 
 def _escalation_question(state: State, decision: Decision) -> Optional[Reply]:

@@ -54,30 +54,23 @@ def _patterns() -> dict:
     return {"lead": lead, "any": anywhere, "negative": negative}
 
 
-@lru_cache(maxsize=1)
-def _refers_back_patterns() -> Tuple[Pattern, Pattern, Pattern]:
-    raw = load_knowledge().answers
-    pointer = re.compile(r"\b(?:" + _alternation(raw.get("refers_back", ())) + r")\b")
-    state = re.compile(r"\bit(?:s| is| has been| feels| was)(?: \w+){0,2} (?:" + _alternation(raw.get("pointed_states", ())) + r")\b")
-    now = re.compile(r"\b(?:" + _alternation(raw.get("now_again", ())) + r")\b")
-    return pointer, state, now
-
-
-@lru_cache(maxsize=1)
-def _no_intent() -> Pattern:
-    return re.compile(r"\b(?:" + _alternation(load_knowledge().answers.get("no_intent", ())) + r")\b")
+@lru_cache(maxsize=None)
+def _answer_words(key: str, before: str = "") -> Pattern:
+    """One list of knowledge ``answers`` as a pattern of whole words, after ``before``."""
+    return re.compile(r"\b" + before + r"(?:" + _alternation(load_knowledge().answers.get(key, ())) + r")\b")
 
 
 def says_no_intent(text: str) -> bool:
     """The person says they would not act ("i wouldnt do anything though"; knowledge answers.no_intent)."""
-    return bool(_no_intent().search(normalise(text or "")))
+    return bool(_answer_words("no_intent").search(normalise(text or "")))
 
 
 def refers_back(text: str, just_named: bool = False) -> bool:
     """The message points back at something said before and says it is there now or again
     ("ugh the same pain again, worse this time"; right after it was named, "its sort of tight
     right now"): a red flag named earlier is what it means (knowledge answers.refers_back)."""
-    pointer, state, now = _refers_back_patterns()
+    pointer, now = _answer_words("refers_back"), _answer_words("now_again")
+    state = _answer_words("pointed_states", r"it(?:s| is| has been| feels| was)(?: \w+){0,2} ")
     t = normalise(text or "")
     hits = [h for h in (pointer.search(t), state.search(t) if just_named else None) if h]
     for hit in hits:
