@@ -616,7 +616,8 @@ def _apply_answer(state: State, turn: Turn) -> bool:
             facts.progression = "stable"
             state.asked.append(q.id)
             return True
-        if q.kind == "progression" and intent == "affirm":
+        if q.kind == "progression" and (intent == "affirm" or turn.first("onset") == "gradual"):
+            # asked whether it is getting worse, "yes" or "gradually" is slowly worse
             facts.progression = "slow"
             state.asked.append(q.id)
             return True

@@ -283,6 +283,9 @@ QUESTIONS: Tuple[Question, ...] = tuple(_confirm(c) for c in SCREEN_RED_FLAGS + 
         buttons=_choice_buttons("age", "age_band"),
         answered=lambda f, a: f.age is not None or f.age_band is not None or "AGE" in a,
     ),
+    # the risk factors, the commonest first (NICE NG239's list; the seeds): the interview asks
+    # only those that can still change the advice, and once one is there the others seldom
+    # matter; after the result, a person who stops answering early has given the likeliest
     yesno(
         "RK_DIET_LOW_B12",
     ),
@@ -293,15 +296,22 @@ QUESTIONS: Tuple[Question, ...] = tuple(_confirm(c) for c in SCREEN_RED_FLAGS + 
         "RF_DIABETIC_FOOT",
         lambda f, a: f.has("MOD_DIABETES"),
     ),
+    # metformin is also taken for prediabetes and polycystic ovaries: asked whatever the
+    # diabetes answer (its wording says so)
     yesno(
         "RK_MED_METFORMIN",
-        lambda f, a: not f.status.get("MOD_DIABETES") == "absent",
     ),
     yesno(
         "RK_MED_ACID",
     ),
     yesno(
-        "RK_MED_OTHER",
+        "RK_ALCOHOL",
+    ),
+    yesno(
+        "RK_FAMILY_HX",
+    ),
+    yesno(
+        "RK_AUTOIMMUNE",
     ),
     yesno(
         "RK_GI_CONDITION",
@@ -310,14 +320,11 @@ QUESTIONS: Tuple[Question, ...] = tuple(_confirm(c) for c in SCREEN_RED_FLAGS + 
         "RK_GI_SURGERY",
     ),
     yesno(
-        "RK_AUTOIMMUNE",
+        "RK_MED_OTHER",
     ),
     yesno(
         "RK_N2O",
         lambda f, a: not (f.age is not None and f.age >= 50) and f.age_band != "older",
-    ),
-    yesno(
-        "RK_ALCOHOL",
     ),
     Question(
         id="MOD_PREGNANT",
@@ -326,9 +333,6 @@ QUESTIONS: Tuple[Question, ...] = tuple(_confirm(c) for c in SCREEN_RED_FLAGS + 
         codes=("MOD_PREGNANT",),
         buttons=tuple({"title": t, "payload": "/affirm" if k == "affirm" else "/deny"} for k, t in _TITLES["pregnant"].items()),
         relevant=lambda f, a: not (f.age is not None and f.age >= 56) and f.age_band != "older",
-    ),
-    yesno(
-        "RK_FAMILY_HX",
     ),
     yesno(
         "MOD_ON_B12_TREATMENT",

@@ -174,10 +174,13 @@ def _known_codes(key: str, codes: Any, concepts: Mapping[str, Concept]) -> Tuple
     return tuple(str(c) for c in codes)
 
 
-def _codes_and_words(key: str, raw: Mapping[str, Any], concepts: Mapping[str, Concept]) -> Dict[str, Tuple[str, ...]]:
-    """A rule given as the codes it applies to and the words that trigger it."""
+def _codes_and_words(key: str, raw: Mapping[str, Any], concepts: Mapping[str, Concept],
+                     more: Tuple[str, ...] = ()) -> Dict[str, Tuple[str, ...]]:
+    """A rule given as the codes it applies to and the words that trigger it (and ``more``
+    named lists of words, where the rule has them)."""
     out = {"codes": _known_codes(key, _tuple_of_str(raw.get("codes")), concepts),
-           "words": _tuple_of_str(raw.get("words"))}
+           "words": _tuple_of_str(raw.get("words")),
+           **{name: _tuple_of_str(raw.get(name)) for name in more}}
     if set(raw) - set(out):
         raise ValueError(f"{key}: unknown keys {sorted(set(raw) - set(out))}")
     return out
@@ -339,7 +342,7 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         chronic_reads_as={str(k): str(v) for k, v in (raw.get("chronic_reads_as") or {}).items()},
         chronic_is_possible=_known_codes("chronic_is_possible", raw.get("chronic_is_possible") or [], concepts),
         comes_and_goes=_codes_and_words("comes_and_goes", raw.get("comes_and_goes") or {}, concepts),
-        ended_episode=_codes_and_words("ended_episode", raw.get("ended_episode") or {}, concepts),
+        ended_episode=_codes_and_words("ended_episode", raw.get("ended_episode") or {}, concepts, more=("seen",)),
         word_classes=classes,
         context={
             cat: ({"": _tuple_of_str(body)} if cat == "termination" else {k: _tuple_of_str(v) for k, v in (body or {}).items()})

@@ -72,6 +72,13 @@ _CONTRACTIONS = [
     (r"\bvit\.? ?b12\b", "vitamin b12"),
 ]
 _CONTRACTION_RES = [(re.compile(p), r) for p, r in _CONTRACTIONS]
+_ABILITY_RES = [(re.compile(p), r) for p, r in [
+    (r"\b(?:have|has) (?:not been able|been unable) to\b", "can not"),
+    (r"\bhad (?:not been able|been unable) to\b", "could not"),
+    (r"\b(?:am|is|are|'m|'re|'s) (?:not able|unable) to\b", "can not"),
+    (r"\b(?:was|were) (?:not able|unable) to\b", "could not"),
+    (r"(?<!never )\b(?:not able|unable) to\b", "can not"),
+]]
 _TAG_RE = re.compile(r"<[^>]{0,200}>")
 _BREATH_VERB_RE = re.compile(r"\b(not|to|t|barely|hardly|cant|couldnt) breath\b(?! of\b)")
 _BREATH_NOUN_RE = re.compile(r"\b(of|for|my) breathe\b")
@@ -94,6 +101,10 @@ def normalise(text: str) -> str:
         text = pattern.sub(repl, text)
     # spaCy splits "cannot" into two tokens; phrases are written the same way
     text = re.sub(r"\bcannot\b", "can not", text)
+    # an ability lost said another way is "can not" / "could not": "hasn't been able to speak",
+    # "is unable to stand", "was not able to lift it" (not "never been able to": lifelong)
+    for pattern, repl in _ABILITY_RES:
+        text = pattern.sub(repl, text)
     # the noun for the verb and back: "can't breath", "struggling to breath", "out of breathe"
     text = _BREATH_VERB_RE.sub(r"\1 breathe", text)
     text = _BREATH_NOUN_RE.sub(r"\1 breath", text)

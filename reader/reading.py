@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Dict, List, Optional, Set, Tuple
 
 from knowledge import Kind, Knowledge, Status, load_knowledge
-from reader.concepts import ConceptMatcher, Match, PatternSet, clause_spans
+from reader.concepts import ConceptMatcher, Match, PatternSet, clause_spans, overlap
 from reader.context import NEGATION_WORDS, Context, ContextReader
 from reader.language import OTHER_LANGUAGES, looks_foreign, stop_words
 from reader.normalise import normalise
@@ -77,7 +77,7 @@ class Reader:
         })
         self.topic_patterns = PatternSet(nlp, {t.id: t.keywords for t in k.topics})
         self.comes_and_goes = PatternSet(nlp, {"words": k.comes_and_goes.get("words", ())})
-        self.ended = PatternSet(nlp, {"words": k.ended_episode.get("words", ())})
+        self.ended = PatternSet(nlp, {"words": k.ended_episode.get("words", ()), "seen": k.ended_episode.get("seen", ())})
         self.wellness = PatternSet(nlp, {"none": k.answers.get("no_symptoms", ())})
         self._lasting = set(k.lasting)
         self._onset = onset_pattern(k.word_classes["sudden_words"])  # an onset just now (knowledge)
@@ -147,12 +147,20 @@ class Reader:
 
         mods = {k: [sp for sp in v if told(sp) and not (k.startswith(("onset:", "side:")) and denied(sp))]
                 for k, v in self.modifiers.find(doc).items()}
+        # a word that tells how trouble began as well as how it goes ("slowly", "gradually") is
+        # the onset: "it came on slowly" says nothing of getting worse (the progression
+        # question's own answer is read in its context by the interview)
+        began = [sp for k, v in mods.items() if k.startswith("onset:") for sp in v]
+        mods = {k: [sp for sp in v if not (k.startswith("progression:") and any(overlap(sp, b) for b in began))]
+                for k, v in mods.items()}
         onset = _first(mods, doc, "onset", ("sudden", "gradual"))
         progression = "rapid" if _worse_by_the_day(mods, doc) else _first(mods, doc, "progression", ("rapid", "stable", "slow"))
         chronic = duration in ("months", "years") and onset != "sudden" and progression != "rapid"
         intermittent = {sentence_of[a] for a, _ in self.comes_and_goes.find(doc).get("words", [])}
         side = _first(mods, doc, "side", ("one", "both"))
-        endings = [a for a, _ in self.ended.find(doc).get("words", [])]
+        ended = self.ended.find(doc)
+        endings = [a for a, _ in ended.get("words", [])]
+        seen = [a for a, _ in ended.get("seen", [])]
         for m, ctx in zip(matches, contexts):
             if sentence_of[m.start] in generic and m.code not in self.knowledge.asked_counts:
                 continue
@@ -182,6 +190,9 @@ class Reader:
             if status == Status.PRESENT and code in self.knowledge.ended_episode.get("codes", ()) \
                     and not recent[sentence_of[m.start]] and _ended_after(m.start, endings, sentence_of, sentences, doc):
                 status = Status.UNSURE  # "... on sunday but it went off": history, asked "right now?"
+            if status == Status.PRESENT and code in self.knowledge.ended_episode.get("codes", ()) \
+                    and not recent[sentence_of[m.start]] and any(a > m.end for a in seen):
+                status = Status.UNSURE  # "... i got to the hospital and they did a ct": seen to, asked
             if status == Status.PRESENT and code in self.knowledge.chronic_is_possible and chronic \
                     and not recent[sentence_of[m.start]]:
                 status = Status.UNSURE  # there for years, no sudden onset: "is this new?"

@@ -74,8 +74,7 @@ class SubjectReader:
                     # pernicious anaemia and i have tingling" is about the writer
                     text = " " + " ".join(x.lower_ for x in doc) + " "
                     # "i get", and with one word between: "i just get", "i also have"
-                    own = any(f" i {v} " in text for v in _OWN_EXPERIENCE) or bool(_OWN_WITH_ADVERB.search(text)) \
-                        or self._own_body(doc)
+                    own = _own_experience(text) or bool(_OWN_WITH_ADVERB.search(text)) or self._own_body(doc)
                     if not own:
                         return "other"
         if doc[0].lower_ in {"she", "he"}:
@@ -94,6 +93,24 @@ class SubjectReader:
         if first == 0 and third >= 1:
             return "other"
         return None
+
+
+# "have" helping a verb of getting help for someone is no experience of the writer's: "my
+# husband's face is drooping, i've called an ambulance" is about him ("i have tingling" is
+# the writer's own, and so is "i have noticed numb feet")
+_PARTICIPLES = {"called", "phoned", "rung", "rang", "taken", "brought", "driven", "sent", "booked", "given", "told", "asked",
+                "contacted", "messaged", "texted", "dialled", "dialed"}
+
+
+def _own_experience(text: str) -> bool:
+    for v in _OWN_EXPERIENCE:
+        for m in re.finditer(rf" i {v} (\S+)", text + " "):
+            helper = v.endswith("have") and m.group(1) in _PARTICIPLES
+            if not helper:
+                return True
+        if text.endswith(f" i {v} "):
+            return True
+    return False
 
 
 def _after_aside(doc, start: int, size: int = 4) -> List[str]:

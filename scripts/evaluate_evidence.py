@@ -25,7 +25,7 @@ import platform
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional
 
 import yaml
 
@@ -62,19 +62,25 @@ def run_all(fn: Callable, a, items: List[dict], workers: int) -> List[dict]:
         return list(pool.map(lambda item: fn(a, item), items))
 
 
+def chosen(items: List[dict], only: Optional[List[str]]) -> List[dict]:
+    """The items whose id starts with one of ``only`` (all of them without it)."""
+    return [it for it in items if not only or any(str(it["id"]).startswith(p) for p in only)]
+
+
 def evaluate(args) -> dict:
     report: Dict[str, dict] = {}
+    only = getattr(args, "only", None)
     with assistant(args.base, args.token) as a:
         for split in args.splits:
             if "real" in args.sets:
-                items = load_real(split)
+                items = chosen(load_real(split), only)
                 outs = run_all(real_language.run_item, a, items, args.workers)
                 report.setdefault("real", {})[split] = real_language.score(items, outs)
             if "patients" in args.sets:
-                results = run_all(sim.run_patient, a, load_patients(split), args.workers)
+                results = run_all(sim.run_patient, a, chosen(load_patients(split), only), args.workers)
                 report.setdefault("patients", {})[split] = {"summary": sim.summarise(results), "results": results}
             if "redteam" in args.sets:
-                results = run_all(redteam.run_conversation, a, load_redteam(split), args.workers)
+                results = run_all(redteam.run_conversation, a, chosen(load_redteam(split), only), args.workers)
                 report.setdefault("redteam", {})[split] = {"summary": redteam.summarise(results), "results": results}
     return report
 
@@ -265,12 +271,16 @@ def main() -> int:
     parser.add_argument("--token", help="its API token (to read the public slots)")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--only", nargs="+", metavar="ID_PREFIX",
+                        help="only the items whose id starts with one of these (a quick loop on dev; no floors, no README)")
     parser.add_argument("--readme", action="store_true")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--show-test-items", action="store_true",
                         help="also print the test split's item lines (for audits only: never tune on them)")
     parser.add_argument("--write-floors", action="store_true", help="record today's figures as the floors (review the diff)")
     args = parser.parse_args()
+    if args.only and (args.write_floors or args.readme or args.check):
+        parser.error("--only measures a few items: it cannot write floors or the README, or be checked against the floors")
     report = evaluate(args)
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False))

@@ -1076,3 +1076,39 @@ def test_suicidal_thoughts_with_no_plan_told_get_the_plan_question_once(answer, 
     assert c.slots["triage_level"] == "urgent" and "made a plan" in c.texts
     c.say(answer, intent=intent)
     assert c.slots["triage_level"] == level
+
+
+def test_gradually_told_at_how_long_is_the_onset_and_the_worsening_is_still_asked():
+    c = Chat().say("numb feet").say("no", intent="deny")
+    c.until("DURATION").say("a few months. gradually")
+    assert c.state.facts.onset == "gradual" and c.state.facts.progression is None
+    assert c.pending == "PROGRESSION"
+
+
+def test_gradually_in_answer_to_the_worsening_question_is_slowly_worse():
+    c = Chat().say("numb feet").say("no", intent="deny")
+    c.until("PROGRESSION").say("gradually")
+    assert c.state.facts.progression == "slow" and c.pending != "PROGRESSION"
+
+
+def test_metformin_is_asked_for_the_summary_whatever_the_diabetes_answer():
+    # metformin is also taken for prediabetes and polycystic ovaries
+    c = Chat().say("pins and needles in my feet").say("no", intent="deny")
+    c.until("MOD_DIABETES").say("no", intent="deny")
+    c.until("RK_MED_METFORMIN").say("yes for my pcos", intent="affirm")
+    assert "RK_MED_METFORMIN" in c.slots["risk_factors"]
+
+
+def test_after_the_result_the_commonest_risk_factors_come_first():
+    c = Chat().say("pins and needles in my feet").say("no", intent="deny")
+    asked = []
+    for _ in range(40):
+        if c.state.stage == "done" and c.pending is None:
+            break
+        asked.append(c.pending)
+        if c.pending == MORE:
+            c.say("yes please", "affirm")
+        else:
+            c.say("no", "deny")
+    rks = [q for q in asked[asked.index(MORE):] if q and q.startswith("RK_")]
+    assert rks[:5] == ["RK_DIET_LOW_B12", "RK_MED_METFORMIN", "RK_MED_ACID", "RK_ALCOHOL", "RK_FAMILY_HX"]

@@ -1588,3 +1588,98 @@ def test_falling_asleep_or_in_love_is_not_a_fall(reader, msg):
 def test_a_grip_with_a_limit_is_not_a_lost_function(reader):
     r = reader.read("i can not hold anything over a certain weight in my left hand")
     assert r.status_of("RF_STROKE") is None and r.status_of("RF_RAPID_WEAKNESS") is None
+
+
+# ------------------------------------------------------------------ session 2026-12-07 evening
+@pytest.mark.parametrize("message", ["gradually", "it came on slowly", "they started gradually", "a few months. gradually"])
+def test_a_word_of_how_it_began_is_the_onset_not_a_worsening(reader, message):
+    found = reader.read(message)
+    assert found.onset == "gradual"
+    assert found.progression is None
+
+
+@pytest.mark.parametrize("message", ["slowly getting worse", "it's gradually getting worse", "worse, slowly"])
+def test_a_slow_word_with_a_worsening_is_still_slowly_worse(reader, message):
+    assert reader.read(message).progression == "slow"
+
+
+@pytest.mark.parametrize("lost", ["hasn't been able to", "has not been able to", "is unable to", "is not able to",
+                                  "has been unable to"])
+@pytest.mark.parametrize("function, code", [("speak since this morning", "RF_STROKE"),
+                                            ("move his left arm since this morning", "RF_STROKE"),
+                                            ("walk since yesterday", "RF_RAPID_WEAKNESS")])
+def test_an_ability_lost_said_any_way_reads_as_can_not(reader, lost, function, code):
+    assert reader.read(f"my dad {lost} {function}").status_of(code) == reader.read(f"my dad can't {function}").status_of(code) == P
+
+
+def test_an_ability_never_had_is_not_one_lost():
+    from reader.normalise import normalise
+    assert "can not" not in normalise("i have never been able to whistle")
+
+
+@pytest.mark.parametrize("message", [
+    "i can't speak more than a couple of sentences without having to pause for a big breath",
+    "she can't talk without running out of breath",
+    "i have to stop for breath between sentences",
+])
+def test_talking_cut_short_by_breath_is_struggling_to_breathe(reader, message):
+    assert reader.read(message).status_of("RF_BREATHLESS_SEVERE") == P
+
+
+@pytest.mark.parametrize("message", ["i talk too much lol and i get out of breath walking up hills",
+                                     "we talked for hours at lunch. later on the stairs i was out of breath"])
+def test_talking_and_breath_apart_are_not_struggling_to_breathe(reader, message):
+    assert reader.read(message).status_of("RF_BREATHLESS_SEVERE") != P
+
+
+@pytest.mark.parametrize("limbs", ["my legs", "both arms", "both hands"])
+def test_both_limbs_of_a_pair_are_no_sign_of_one_side(reader, limbs):
+    found = reader.read(f"i can't move {limbs}")
+    assert found.status_of("RF_STROKE") is None
+    assert reader.read("i can't move my left arm").status_of("RF_STROKE") == P
+
+
+def test_not_being_able_to_wake_is_no_wish_not_to_wake(reader):
+    assert reader.read("i could not wake up for a while after the fall").status_of("RF_SUICIDAL") != P
+    assert reader.read("i want to go to sleep and not wake up").status_of("RF_SUICIDAL") == P
+
+
+@pytest.mark.parametrize("seen", ["i got to the hospital and they did a ct scan, everything was normal",
+                                  "went to a&e and they sent me home", "i was admitted for two days"])
+def test_a_red_flag_already_seen_to_in_hospital_is_asked_not_acted_on(reader, seen):
+    told = "last week my face drooped on one side and i couldn't lift my arm."
+    assert reader.read(told).status_of("RF_STROKE") == P
+    assert reader.read(f"{told} {seen}").status_of("RF_STROKE") == Status.UNSURE
+
+
+@pytest.mark.parametrize("message", [
+    "my husband's face is drooping on one side, i've called an ambulance, what do i do?",
+    "my face drooped an hour ago, i went to a&e and they sent me home",
+])
+def test_calling_for_help_now_or_a_sign_within_hours_stays_the_emergency(reader, message):
+    assert reader.read(message).status_of("RF_STROKE") == P
+
+
+@pytest.mark.parametrize("help_", ["i've called an ambulance", "i have phoned 999", "i've rung 111"])
+def test_getting_help_for_someone_leaves_the_message_about_them(reader, help_):
+    found = reader.read(f"my husband's face is drooping on one side, {help_}")
+    assert found.subject == "other" and found.status_of("RF_STROKE") == P
+
+
+def test_the_writers_own_experience_after_a_relatives_condition_stays_the_writers(reader):
+    assert reader.read("my husband is vegan and i have noticed numb feet").subject is None
+
+
+@pytest.mark.parametrize("thought", ["is on my mind", "is on my brain once again", "has crossed my mind", "is in my head all the time"])
+def test_suicide_named_as_a_thought_that_is_there_is_the_red_flag(reader, thought):
+    assert reader.read(f"suicide {thought}").status_of("RF_SUICIDAL") == P
+
+
+@pytest.mark.parametrize("message", ["is suicide more common in winter?", "is suicide on the rise?"])
+def test_suicide_named_in_a_question_is_no_thought_of_ones_own(reader, message):
+    assert reader.read(message).status_of("RF_SUICIDAL") != P
+
+
+@pytest.mark.parametrize("message", ["maybe if i disappeared everyone will be happy", "they would all be happy if i was gone"])
+def test_others_happy_with_oneself_gone_is_the_red_flag(reader, message):
+    assert reader.read(message).status_of("RF_SUICIDAL") == P
