@@ -428,6 +428,16 @@ def _about_someone_else(facts: Facts, turn: Turn) -> bool:
     return any(facts.known(c) for c in facts.status if c.startswith("SX_"))
 
 
+def _role(e: dict, facts: Facts) -> Optional[str]:
+    """An entity's status as the reader gave it; a red flag the reader doubted only because it
+    is another person's ("he's been keeping his sleeping tablets back") is present when the
+    check is for that other person."""
+    role = e.get("role")
+    if role == "unsure" and facts.subject == "other" and "theirs" in (e.get("context") or ()):
+        return None
+    return role
+
+
 def _record_entities(facts: Facts, turn: Turn, pending: Optional[str] = None, elsewhere: bool = False) -> List[str]:
     """Apply the entities of the message to the facts; return what was newly noted.
     ``elsewhere``: the message is about someone else; only a red flag (and what makes one
@@ -442,7 +452,7 @@ def _record_entities(facts: Facts, turn: Turn, pending: Optional[str] = None, el
         if name in CODE_ENTITIES and isinstance(value, str) and value in kb.concepts:
             if value in NOT_FACTS:
                 continue
-            status = {"absent": Status.ABSENT, "unsure": Status.UNSURE}.get(e.get("role") or "", Status.PRESENT)
+            status = {"absent": Status.ABSENT, "unsure": Status.UNSURE}.get(_role(e, facts), Status.PRESENT)
             if status == Status.UNSURE and facts.has(value):
                 # said again with a hedge ("my toes go numb, does that count?"): a doubt about
                 # what it means, not a retraction; only a "no" takes a finding back
@@ -514,7 +524,7 @@ def _apply_answer(state: State, turn: Turn) -> bool:
         # what the message tells about the asked sign answers before its first word does:
         # "no i don't think so... well he messed himself" to "loss of bowel control?" is not a no
         about = [e for e in turn.entities if e.get("entity") in CODE_ENTITIES and e.get("value") in q.codes]
-        told = {e.get("role") or "present" for e in about}
+        told = {_role(e, facts) or "present" for e in about}
         content = "affirm" if "present" in told else "dont_know" if "unsure" in told else None
         # "he" is the person asked about when the check is for someone else
         not_theirs = NOT_THEIRS_NOW - ({"other"} if facts.subject == "other" else set())

@@ -283,7 +283,8 @@ QUESTIONS: Tuple[Question, ...] = tuple(_confirm(c) for c in SCREEN_RED_FLAGS + 
         buttons=_choice_buttons("age", "age_band"),
         answered=lambda f, a: f.age is not None or f.age_band is not None or "AGE" in a,
     ),
-    # the risk factors, the commonest first (NICE NG239's list; the seeds): the interview asks
+    # the risk factors, the commonest first and the medicines together (NICE NG239's list; the
+    # seeds): the interview asks
     # only those that can still change the advice, and once one is there the others seldom
     # matter; after the result, a person who stops answering early has given the likeliest
     yesno(
@@ -304,6 +305,10 @@ QUESTIONS: Tuple[Question, ...] = tuple(_confirm(c) for c in SCREEN_RED_FLAGS + 
     yesno(
         "RK_MED_ACID",
     ),
+    # the medicines together
+    yesno(
+        "RK_MED_OTHER",
+    ),
     yesno(
         "RK_ALCOHOL",
     ),
@@ -318,9 +323,6 @@ QUESTIONS: Tuple[Question, ...] = tuple(_confirm(c) for c in SCREEN_RED_FLAGS + 
     ),
     yesno(
         "RK_GI_SURGERY",
-    ),
-    yesno(
-        "RK_MED_OTHER",
     ),
     yesno(
         "RK_N2O",

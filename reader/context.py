@@ -47,9 +47,13 @@ class Context:
     other: bool = False
     relative: bool = False  # the other person is a blood relative
     named: bool = False  # a red flag named only by its diagnosis ("the mini stroke"), no sign told
+    # a red flag only in doubt because it is another person's ("he's been keeping his tablets back"
+    # in a message that does not say whom the check is for): theirs now when the check is for them
+    theirs: bool = False
 
     def names(self) -> Tuple[str, ...]:
-        return tuple(c for c in CATEGORIES if getattr(self, c)) + (("named",) if self.named else ())
+        return tuple(c for c in CATEGORIES if getattr(self, c)) + (("named",) if self.named else ()) \
+            + (("theirs",) if self.theirs else ())
 
 
 class ContextReader:

@@ -172,6 +172,10 @@ class Reader:
                 # history (clinical reference section 5); symptoms told so mostly go on now
                 ctx = replace(ctx, historical=True)
             status = self._status(m, ctx, kind, subject)
+            if status in (Status.UNSURE, None) and kind in (Kind.RED_FLAG, Kind.QUALIFIER) and ctx.other \
+                    and subject != "other" and not m.possible and self._status(m, ctx, kind, "other") == Status.PRESENT:
+                # only in doubt as another person's: theirs now when the check is for them (the interview knows)
+                status, ctx = Status.UNSURE, replace(ctx, theirs=True)
             code = m.code
             if status == Status.PRESENT and m.possible and (duration not in self._certain_within.get(code, ())
                                                              or self._certain_side.get(code) not in (None, side)):

@@ -19,7 +19,10 @@ from tests.evidence.topics import COURSE_TOPICS, latest_question, question_text,
 
 LEVELS = ("emergency", "urgent", "soon", "routine", "self_care")
 MAX_TURNS = 40
-WAIT_QUESTIONS = 15
+# how many questions a turn with `when` waits for its topic: the whole question table can
+# come before it (the questions that cannot change the result come after it, as an offer the
+# runner takes), so the wait covers every question there is, not an arbitrary share of them
+WAIT_QUESTIONS = 25
 DEFAULT_FILLER = {"duration": "a few months", "progression": "about the same", "age": "45", "symptoms": "tingly feet"}
 
 

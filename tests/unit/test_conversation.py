@@ -1111,4 +1111,17 @@ def test_after_the_result_the_commonest_risk_factors_come_first():
         else:
             c.say("no", "deny")
     rks = [q for q in asked[asked.index(MORE):] if q and q.startswith("RK_")]
-    assert rks[:5] == ["RK_DIET_LOW_B12", "RK_MED_METFORMIN", "RK_MED_ACID", "RK_ALCOHOL", "RK_FAMILY_HX"]
+    assert rks[:6] == ["RK_DIET_LOW_B12", "RK_MED_METFORMIN", "RK_MED_ACID", "RK_MED_OTHER", "RK_ALCOHOL", "RK_FAMILY_HX"]
+
+
+def test_a_red_flag_told_of_the_person_the_check_is_for_counts_for_them():
+    c = Chat().say("I'm asking for my dad, he's got very forgetful and tired this year")
+    assert c.state.facts.subject == "other"
+    c.say("it's his state of mind. he's been giving his things away, and I found he's been keeping his sleeping tablets back in a drawer")
+    assert "RF_SUICIDAL" in c.slots["red_flags"] and c.slots["triage_level"] == "emergency"
+
+
+def test_the_same_words_in_a_check_for_oneself_are_asked_not_acted_on():
+    c = Chat().say("I've been very forgetful and tired this year")
+    c.say("it's his state of mind. I found he's been keeping his sleeping tablets back in a drawer")
+    assert c.state.facts.status.get("RF_SUICIDAL") == Status.UNSURE

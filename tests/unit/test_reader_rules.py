@@ -33,7 +33,8 @@ def reader():
 
 
 def _plain(words):
-    return [w for w in words if "*" not in w and not w.startswith("@") and len(w.split()) <= 3]
+    """The words of a knowledge list as a person types them: the number word as a number."""
+    return [w.replace("_num_", "20") for w in words if "*" not in w and not w.startswith("@") and len(w.split()) <= 3]
 
 
 # ------------------------------------------------------------------ composition
@@ -1683,3 +1684,21 @@ def test_suicide_named_in_a_question_is_no_thought_of_ones_own(reader, message):
 @pytest.mark.parametrize("message", ["maybe if i disappeared everyone will be happy", "they would all be happy if i was gone"])
 def test_others_happy_with_oneself_gone_is_the_red_flag(reader, message):
     assert reader.read(message).status_of("RF_SUICIDAL") == P
+
+
+@pytest.mark.parametrize("droop", ["is hanging on the left side", "was hanging loose", "has gone slack on one side", "has fallen on one side"])
+@pytest.mark.parametrize("site", ["mouth", "face"])
+def test_a_face_hanging_or_slack_is_a_drooping_face(reader, site, droop):
+    assert reader.read(f"my {site} {droop}").status_of("RF_STROKE") == P
+
+
+def test_a_mouth_hanging_open_in_sleep_is_no_drooping_face(reader):
+    assert reader.read("my mouth hangs open when i sleep").status_of("RF_STROKE") is None
+
+
+def test_a_red_flag_only_in_doubt_as_another_persons_is_marked_theirs(reader):
+    found = reader.read("it's his state of mind. I found he's been keeping his sleeping tablets back in a drawer")
+    f = next(f for f in found.findings if f.code == "RF_SUICIDAL")
+    assert f.status == Status.UNSURE and "theirs" in f.context
+    possible = reader.read("i'm not sure about him. his chest feels funny")  # possible whoever it is about
+    assert all("theirs" not in f.context for f in possible.findings)
