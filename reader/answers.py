@@ -86,6 +86,8 @@ def read_answer(text: str, options: int = 1, symptom: bool = False, codes: Seque
     t = normalise(text or "")
     if not t:
         return None
+    if _ALTERNATIVE.search(t):
+        return None  # "yes or no, is 180 ok or not?": a demand for an answer, not one
     p = _patterns()
     lead, anywhere = p["lead"], p["any"]
     if lead["unsure"].search(t):
@@ -116,6 +118,10 @@ def read_answer(text: str, options: int = 1, symptom: bool = False, codes: Seque
     if symptom and lead["all_clear"].search(t) and not p["negative"].search(t) and not _AGAINST.search(t):
         return "deny"  # "eyes ok", "memory fine" (not "tired but ok")
     return None
+
+
+# the alternative itself, asked back: "yes or no?", "yes/no", "yeah or nah"
+_ALTERNATIVE: Pattern = re.compile(r"^\W*(?:yes|yeah|yep|y) ?(?:or|/) ?(?:no|not|nah|nope|n)\b")
 
 
 # an ability said to be intact: "can concentrate ok", "can still walk fine", "can see perfectly well"

@@ -34,7 +34,12 @@ NUMBER = "_num_"  # a pattern word matching any number ("b12 was _num_")
 # Clause ends: what a combo may not span
 CLAUSE_BREAKS = {".", "!", "?", ";", "\n", "...", "…", "but", "however", "although", "though", "except", "yet", "whereas", "apart", "otherwise", "because", "cos", "coz", "since", "which"}
 SUBJECT_WORDS = {"i", "my", "me", "he", "she", "his", "her", "we", "our", "they", "their", "mom", "dad"}
-RESTART_WORDS = SUBJECT_WORDS | {"been", "had", "taking", "using"}
+# after a comma or dash, words that start a new statement: a subject, a verb that restarts it,
+# or "just" / "only" setting what is there against what is not ("no chest pain or anything,
+# just tingly feet": the pain is not the feet's)
+RESTART_WORDS = SUBJECT_WORDS | {"been", "had", "taking", "using", "just", "only"}
+_WHERE_ONLY = {"just", "only"}  # but "burning pain, just in my feet" says where it is
+_WHERE = {"in", "on", "at", "around", "under", "between", "down", "up", "across"}
 
 
 @dataclass(frozen=True)
@@ -342,7 +347,8 @@ def combo_spans(per_group: List[List[Tuple[int, int]]], doc, lo: int, hi: int, w
         return []
     # a comma or dash before a new subject ("..., my gran had it") or a statement that starts
     # again with its verb ("... b12 related, been on metformin 8 yrs") ends what a combo may span
-    breaks = [k for k in range(lo, hi - 1) if doc[k].text in {",", "-", ";", ":", "("} and doc[k + 1].text in RESTART_WORDS]
+    breaks = [k for k in range(lo, hi - 1) if doc[k].text in {",", "-", ";", ":", "("} and doc[k + 1].text in RESTART_WORDS
+              and not (doc[k + 1].text in _WHERE_ONLY and k + 2 < len(doc) and doc[k + 2].text in _WHERE)]
     spans = []
     for anchor in per_group[0]:
         chosen = [anchor]

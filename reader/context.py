@@ -143,6 +143,8 @@ class ContextReader:
                 negated = False  # "can not feel my toes anymore": the negative form is the complaint
             if not negated and m.gaps:
                 negated = any(k in cue_starts for k in m.gaps)
+            if negated and not any(k in cue_starts for k in m.gaps) and _object_before_comma(doc, m, preceding, matches):
+                negated = False  # "no supplements, tingly feet and exhausted"
             if not negated and self._stopped_after(doc, m):
                 negated = True
             other = f.get("other", False)
@@ -171,6 +173,29 @@ class ContextReader:
         sent = doc[m.start].sent
         words = {t.lower_ for t in doc[sent.start : sent.end]} | {t.lemma_ for t in doc[sent.start : sent.end]}
         return bool(words & self._relatives)
+
+
+_LIST_OR = {"or", "nor", "any", "either", "neither"}
+
+
+def _object_before_comma(doc, m: Match, cues, matches: Sequence[Match]) -> bool:
+    """A negation whose own object, before a comma, is no finding, and whose list does not go
+    on with "or" ("no supplements, tingly feet and exhausted": the feet are not denied; "no
+    fever, tingling or weakness" denies them all): its scope ends at that comma."""
+    before = [(s, e) for _id, s, e in cues if e <= m.start]
+    if not before:
+        return False
+    _s, e = max(before)
+    commas = [k for k in range(e, m.start) if doc[k].text == ","]
+    # "no, my toes are not numb": a bare "no" before its comma negates no object of its own
+    if not commas or commas[0] == e or any(doc[k].is_sent_start for k in range(e, m.start)):
+        return False
+    end = m.end
+    while end < len(doc) and doc[end].text not in {".", "!", "?", "\n"}:
+        end += 1
+    if any(doc[k].lower_ in _LIST_OR for k in range(e, end)):
+        return False
+    return not any(e <= x.start and x.end <= commas[0] for x in matches)
 
 
 def _normal(phrases: Sequence[str]) -> List[str]:

@@ -1702,3 +1702,65 @@ def test_a_red_flag_only_in_doubt_as_another_persons_is_marked_theirs(reader):
     assert f.status == Status.UNSURE and "theirs" in f.context
     possible = reader.read("i'm not sure about him. his chest feels funny")  # possible whoever it is about
     assert all("theirs" not in f.context for f in possible.findings)
+
+
+# ------------------------------------------------------------------ red-team dev classes (rt_h)
+@pytest.mark.parametrize("thing", ["supplements", "pills", "help from anyone"])
+def test_a_negation_of_no_finding_ends_at_its_comma(reader, thing):
+    found = reader.read(f"vegan 8 yrs, no {thing}, tingly feet and exhausted")
+    assert found.status_of("SX_PARAESTHESIA") == P and found.status_of("SX_FATIGUE") == P
+
+
+@pytest.mark.parametrize("message", ["no fever, tingling or weakness", "no chest pain, tingly feet or tiredness"])
+def test_a_negated_list_going_on_with_or_stays_negated(reader, message):
+    assert reader.read(message).status_of("SX_PARAESTHESIA") == A
+
+
+def test_just_after_a_comma_starts_what_is_there(reader):
+    found = reader.read("no chest pain or anything, just tingly feet")
+    assert found.status_of("SX_HEEL_FOOT_PAIN") is None and found.status_of("SX_PARAESTHESIA") == P
+    assert reader.read("burning pain, just in my feet").status_of("SX_BURNING_FEET") == P
+
+
+@pytest.mark.parametrize("message", ["yes or no, is 180 ok or not?", "yes/no?", "yeah or nah, is it serious"])
+def test_the_alternative_asked_back_is_no_answer(message):
+    assert read_answer(message, options=7) is None
+
+
+@pytest.mark.parametrize("message", ["i eat only plants", "my diet is purely plants", "nothing from animals at all"])
+def test_a_diet_told_by_what_it_holds_is_a_low_b12_diet(reader, message):
+    assert reader.read(message).status_of("RK_DIET_LOW_B12") == P
+
+
+def test_plants_that_are_not_food_are_no_diet(reader):
+    assert reader.read("we grow only plants in the garden").status_of("RK_DIET_LOW_B12") is None
+
+
+@pytest.mark.parametrize("message", ["my dad had a stroke last year so im paranoid", "maybe i'm paranoid it's my b12",
+                                     "i'm a bit paranoid about my heart"])
+def test_paranoid_as_worried_is_no_paranoia(reader, message):
+    assert reader.read(message).status_of("SX_PSYCHOSIS") is None
+
+
+def test_paranoid_with_a_persecutory_belief_is_still_paranoia(reader):
+    assert reader.read("he is paranoid, thinks the neighbours are spying on him").status_of("SX_PSYCHOSIS") == P
+
+
+@pytest.mark.parametrize("message", ["been on omeprazole for years. should i just stop taking it?",
+                                     "should i stop my omeprazole?",
+                                     "if i just stop it for a couple of weeks before the blood test thatd be fine right?"])
+def test_asking_whether_to_stop_a_medicine_gets_the_prescriber_note(reader, message):
+    assert reader.read(message).status_of("QL_STOP_MEDICINE") == P
+
+
+@pytest.mark.parametrize("message, code", [("right now its a bit hard to breathe actually", "RF_BREATHLESS_SEVERE"),
+                                           ("my chest is slightly tight", "RF_CHEST_PAIN"),
+                                           ("kind of hard to breathe", "RF_BREATHLESS_SEVERE")])
+def test_a_softened_breathing_or_chest_red_flag_is_asked(reader, message, code):
+    assert reader.read(message).status_of(code) == Status.UNSURE
+
+
+@pytest.mark.parametrize("message, code", [("my chest is tight", "RF_CHEST_PAIN"), ("his mouth was a little crooked", "RF_STROKE"),
+                                           ("i kind of want to die", "RF_SUICIDAL")])
+def test_unsoftened_or_other_red_flags_stay_told(reader, message, code):
+    assert reader.read(message).status_of(code) == P
