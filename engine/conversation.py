@@ -524,10 +524,17 @@ def _apply_answer(state: State, turn: Turn) -> bool:
         # what the message tells about the asked sign answers before its first word does:
         # "no i don't think so... well he messed himself" to "loss of bowel control?" is not a no
         about = [e for e in turn.entities if e.get("entity") in CODE_ENTITIES and e.get("value") in q.codes]
-        told = {_role(e, facts) or "present" for e in about}
-        content = "affirm" if "present" in told else "dont_know" if "unsure" in told else None
         # "he" is the person asked about when the check is for someone else
         not_theirs = NOT_THEIRS_NOW - ({"other"} if facts.subject == "other" else set())
+        if q.follow_up_on_yes and about and _leading_answer(turn.text, options=len(q.codes), codes=q.codes) == "affirm":
+            # "yeah my chest is kinda squeezing" to the screen: the yes confirms the sign it names,
+            # as the direct question would (not one named as past, someone else's or asked about)
+            for e in about:
+                if _role(e, facts) == "unsure" and not set(e.get("context") or ()) & not_theirs:
+                    facts.set(e["value"], Status.PRESENT)
+            about = [dict(e, role=None) if facts.has(e["value"]) else e for e in about]
+        told = {_role(e, facts) or "present" for e in about}
+        content = "affirm" if "present" in told else "dont_know" if "unsure" in told else None
         if content == "dont_know" and all(set(e.get("context") or ()) & not_theirs for e in about) \
                 and leads_with_no(turn.text or ""):
             # "no, i asked her about dark thoughts and she said no": the sign is named only as

@@ -24,7 +24,7 @@ DISTANT = re.compile(
     r"\b(?:"
     rf"{_NUM} (?:years?|months?) ago|"
     r"years ago|months ago|ages ago|long ago|a long time ago|"
-    r"last (?:year|summer|winter|spring|autumn|fall|christmas|" + _MONTHS + r")|"
+    r"last (?:year|summer|winter|spring|autumn|fall|christmas|new year|new years|new year's|easter|halloween|" + _MONTHS + r")|"
     r"(?:in|back in|during|since|on|this past|early|late) (?:19|20)\d\d|"
     # a year alone dates what it is told with ("the mini stroke was 2019")
     r"(?:was|were|from|around|about|circa) (?:19|20)\d\d\b|"

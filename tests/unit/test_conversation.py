@@ -1125,3 +1125,17 @@ def test_the_same_words_in_a_check_for_oneself_are_asked_not_acted_on():
     c = Chat().say("I've been very forgetful and tired this year")
     c.say("it's his state of mind. I found he's been keeping his sleeping tablets back in a drawer")
     assert c.state.facts.status.get("RF_SUICIDAL") == Status.UNSURE
+
+
+@pytest.mark.parametrize("answer", ["yeah my chest feels funny", "yes, my breathing's a bit hard right now"])
+def test_a_yes_to_the_screen_confirms_the_possible_sign_it_names(answer):
+    c = Chat().say("my feet tingle")
+    assert c.pending == "RF_SCREEN"
+    c.say(answer, "affirm")
+    assert c.slots["triage_level"] == "emergency" and c.slots["red_flags"]
+
+
+def test_a_yes_to_the_screen_does_not_confirm_a_past_sign():
+    c = Chat().say("my feet tingle")
+    c.say("yes, i had chest pains years ago", "affirm")
+    assert "RF_CHEST_PAIN" not in c.slots["red_flags"]

@@ -1754,13 +1754,33 @@ def test_asking_whether_to_stop_a_medicine_gets_the_prescriber_note(reader, mess
 
 
 @pytest.mark.parametrize("message, code", [("right now its a bit hard to breathe actually", "RF_BREATHLESS_SEVERE"),
-                                           ("my chest is slightly tight", "RF_CHEST_PAIN"),
                                            ("kind of hard to breathe", "RF_BREATHLESS_SEVERE")])
-def test_a_softened_breathing_or_chest_red_flag_is_asked(reader, message, code):
+def test_softened_breathing_trouble_is_asked(reader, message, code):
     assert reader.read(message).status_of(code) == Status.UNSURE
 
 
 @pytest.mark.parametrize("message, code", [("my chest is tight", "RF_CHEST_PAIN"), ("his mouth was a little crooked", "RF_STROKE"),
+                                           ("my chest is kinda squeezing and my left arm feels heavy", "RF_CHEST_PAIN"),
                                            ("i kind of want to die", "RF_SUICIDAL")])
 def test_unsoftened_or_other_red_flags_stay_told(reader, message, code):
     assert reader.read(message).status_of(code) == P
+
+
+@pytest.mark.parametrize("thing", ["meat", "the smell of fish", "it anymore", "people"])
+def test_cannot_stand_a_thing_is_not_liking_it(reader, thing):
+    assert reader.read(f"i can't stand {thing}").status_of("RF_RAPID_WEAKNESS") is None
+
+
+@pytest.mark.parametrize("message", ["i can't stand up", "cant stand my legs wont hold me", "i can't stand, my legs are like jelly"])
+def test_cannot_stand_without_an_object_is_still_told(reader, message):
+    assert reader.read(message).status_of("RF_RAPID_WEAKNESS") == P
+
+
+@pytest.mark.parametrize("ending", ["fine since", "been fine since", "no problems since"])
+def test_an_episode_fine_since_is_asked_not_acted_on(reader, ending):
+    assert reader.read(f"my legs gave way on monday, {ending}").status_of("RF_RAPID_WEAKNESS") == Status.UNSURE
+
+
+def test_last_new_year_is_a_distant_past(reader):
+    found = reader.read("my legs went from under me once last new year")
+    assert found.status_of("RF_RAPID_WEAKNESS") == Status.UNSURE
