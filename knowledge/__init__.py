@@ -128,7 +128,6 @@ class Knowledge:
     chronic_is_possible: Tuple[str, ...] = ()
     # red flags only possible when told as coming and going ("one side of my face goes numb from time to time")
     comes_and_goes: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
-    softened: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     # red flags only possible when told as an episode that has ended ("... on sunday but it went off")
     ended_episode: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     word_classes: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
@@ -343,7 +342,6 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         chronic_reads_as={str(k): str(v) for k, v in (raw.get("chronic_reads_as") or {}).items()},
         chronic_is_possible=_known_codes("chronic_is_possible", raw.get("chronic_is_possible") or [], concepts),
         comes_and_goes=_codes_and_words("comes_and_goes", raw.get("comes_and_goes") or {}, concepts),
-        softened=_codes_and_words("softened", raw.get("softened") or {}, concepts),
         ended_episode=_codes_and_words("ended_episode", raw.get("ended_episode") or {}, concepts, more=("seen",)),
         word_classes=classes,
         context={

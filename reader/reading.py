@@ -77,8 +77,7 @@ class Reader:
         })
         self.topic_patterns = PatternSet(nlp, {t.id: t.keywords for t in k.topics})
         self.comes_and_goes = PatternSet(nlp, {"words": k.comes_and_goes.get("words", ())})
-        self.ended = PatternSet(nlp, {"words": k.ended_episode.get("words", ()), "seen": k.ended_episode.get("seen", ()),
-                                      "soft": k.softened.get("words", ())})
+        self.ended = PatternSet(nlp, {"words": k.ended_episode.get("words", ()), "seen": k.ended_episode.get("seen", ())})
         self.wellness = PatternSet(nlp, {"none": k.answers.get("no_symptoms", ())})
         self._lasting = set(k.lasting)
         self._onset = onset_pattern(k.word_classes["sudden_words"])  # an onset just now (knowledge)
@@ -162,7 +161,6 @@ class Reader:
         ended = self.ended.find(doc)
         endings = [a for a, _ in ended.get("words", [])]
         seen = [a for a, _ in ended.get("seen", [])]
-        softeners = ended.get("soft", [])
         for m, ctx in zip(matches, contexts):
             if sentence_of[m.start] in generic and m.code not in self.knowledge.asked_counts:
                 continue
@@ -196,9 +194,6 @@ class Reader:
             if status == Status.PRESENT and code in self.knowledge.ended_episode.get("codes", ()) \
                     and not recent[sentence_of[m.start]] and _ended_after(m.start, endings, sentence_of, sentences, doc):
                 status = Status.UNSURE  # "... on sunday but it went off": history, asked "right now?"
-            if status == Status.PRESENT and code in self.knowledge.softened.get("codes", ()) \
-                    and any(e in (m.start, m.start - 1) or a in m.gaps for a, e in softeners):
-                status = Status.UNSURE  # "its a bit hard to breathe", "chest is slightly tight": asked "right now?"
             if status == Status.PRESENT and code in self.knowledge.ended_episode.get("codes", ()) \
                     and not recent[sentence_of[m.start]] and any(a > m.end for a in seen):
                 status = Status.UNSURE  # "... i got to the hospital and they did a ct": seen to, asked

@@ -1753,16 +1753,12 @@ def test_asking_whether_to_stop_a_medicine_gets_the_prescriber_note(reader, mess
     assert reader.read(message).status_of("QL_STOP_MEDICINE") == P
 
 
-@pytest.mark.parametrize("message, code", [("right now its a bit hard to breathe actually", "RF_BREATHLESS_SEVERE"),
-                                           ("kind of hard to breathe", "RF_BREATHLESS_SEVERE")])
-def test_softened_breathing_trouble_is_asked(reader, message, code):
-    assert reader.read(message).status_of(code) == Status.UNSURE
-
-
 @pytest.mark.parametrize("message, code", [("my chest is tight", "RF_CHEST_PAIN"), ("his mouth was a little crooked", "RF_STROKE"),
+                                           ("right now its a bit hard to breathe actually", "RF_BREATHLESS_SEVERE"),
                                            ("my chest is kinda squeezing and my left arm feels heavy", "RF_CHEST_PAIN"),
                                            ("i kind of want to die", "RF_SUICIDAL")])
-def test_unsoftened_or_other_red_flags_stay_told(reader, message, code):
+def test_red_flags_told_softly_stay_told(reader, message, code):
+    # recall first: a softening word ("kinda", "a little") does not make a red flag only possible
     assert reader.read(message).status_of(code) == P
 
 
