@@ -284,9 +284,9 @@ QUESTIONS: Tuple[Question, ...] = tuple(_confirm(c) for c in SCREEN_RED_FLAGS + 
         answered=lambda f, a: f.age is not None or f.age_band is not None or "AGE" in a,
     ),
     # the risk factors, the commonest first and the medicines together (NICE NG239's list; the
-    # seeds): the interview asks
-    # only those that can still change the advice, and once one is there the others seldom
-    # matter; after the result, a person who stops answering early has given the likeliest
+    # seeds): the interview asks only those that can still change the advice, and once one is
+    # there the others seldom matter; after the result, a person who stops answering early has
+    # given the likeliest
     yesno(
         "RK_DIET_LOW_B12",
     ),

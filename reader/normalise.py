@@ -75,7 +75,7 @@ _CONTRACTION_RES = [(re.compile(p), r) for p, r in _CONTRACTIONS]
 _ABILITY_RES = [(re.compile(p), r) for p, r in [
     (r"\b(?:have|has) (?:not been able|been unable) to\b", "can not"),
     (r"\bhad (?:not been able|been unable) to\b", "could not"),
-    (r"\b(?:am|is|are|'m|'re|'s) (?:not able|unable) to\b", "can not"),
+    (r"\b(?:am|is|are) (?:not able|unable) to\b", "can not"),
     (r"\b(?:was|were) (?:not able|unable) to\b", "could not"),
     (r"(?<!never )\b(?:not able|unable) to\b", "can not"),
 ]]

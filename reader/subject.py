@@ -103,14 +103,9 @@ _PARTICIPLES = {"called", "phoned", "rung", "rang", "taken", "brought", "driven"
 
 
 def _own_experience(text: str) -> bool:
-    for v in _OWN_EXPERIENCE:
-        for m in re.finditer(rf" i {v} (\S+)", text + " "):
-            helper = v.endswith("have") and m.group(1) in _PARTICIPLES
-            if not helper:
-                return True
-        if text.endswith(f" i {v} "):
-            return True
-    return False
+    """ "i have", "i get", "i feel"... told of the writer, not "have" helping a verb of getting help."""
+    return any(not (v.endswith("have") and m.group(1) in _PARTICIPLES)
+               for v in _OWN_EXPERIENCE for m in re.finditer(rf" i {v} (\S*)", text))
 
 
 def _after_aside(doc, start: int, size: int = 4) -> List[str]:

@@ -69,7 +69,7 @@ def chosen(items: List[dict], only: Optional[List[str]]) -> List[dict]:
 
 def evaluate(args) -> dict:
     report: Dict[str, dict] = {}
-    only = getattr(args, "only", None)
+    only = args.only
     with assistant(args.base, args.token) as a:
         for split in args.splits:
             if "real" in args.sets:
