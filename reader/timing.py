@@ -125,18 +125,25 @@ def sentence_times(doc, sentences: Sequence[Tuple[int, int]]) -> SentenceTimes:
     past: List[bool] = []
     dated: List[bool] = []
     in_past = False
+    ended = False  # the past episode was opened by a date, not by its own beginning
     texts = [doc[lo:hi].text.lower() if hi > lo else "" for lo, hi in sentences]
     for (lo, hi), text in zip(sentences, texts):
         before_now = bool(DISTANT.search(text))
         told_past = _told_in_the_past(doc[lo:hi])
         distant = before_now or bool(CLOCK.search(text)) and told_past
         present = bool(PRESENT.search(text))
+        began = bool(_BEGAN.search(text))
         if present:
-            in_past = False
-        elif distant:
-            in_past = True
+            in_past = ended = False
+        elif distant and not in_past:
+            in_past, ended = True, before_now and told_past and not began
+        elif began:
+            ended = False  # "it all started last autumn": the story of what is still going on
         past.append(in_past and not present)
-        dated.append(before_now and not present and told_past and not _BEGAN.search(text))
+        # dated by itself, or told in the past tense inside an episode a date opened ("in 2009 i
+        # had a serious injury. my right leg was numb"): history, symptoms too; not the story of
+        # how the trouble began ("it all started last autumn ... i was constantly tired")
+        dated.append(not present and told_past and not began and (before_now or in_past and ended))
     # a later sentence looking back ("it has been a long road to recovery", "a minute
     # later it was fine") makes the sentences before it a past episode too
     for k, text in enumerate(texts):

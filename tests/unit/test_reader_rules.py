@@ -1294,6 +1294,21 @@ def test_a_symptom_in_a_sentence_dated_in_the_distant_past_is_history(reader, ms
     assert reader.read(msg).status_of(code) == status
 
 
+@pytest.mark.parametrize("msg, status", [
+    # an episode a date opened goes on in the past tense: what it tells of is history
+    ("in 2009 i had a serious injury. my right leg was numb and useless", None),
+    ("back in march i was off work with flu. i was exhausted and dizzy", None),
+    # the story of how the trouble began is the trouble now
+    ("it all started last autumn. i was constantly exhausted", P),
+    ("last year i had flu. since then i have been exhausted", P),
+    # back to now
+    ("in 2009 i had a serious injury. now i am exhausted all the time", P),
+])
+def test_a_symptom_told_in_the_past_tense_inside_a_dated_episode_is_history(reader, msg, status):
+    code = "SX_FATIGUE" if "xhaust" in msg else "SX_PARAESTHESIA"
+    assert reader.read(msg).status_of(code) == status
+
+
 @pytest.mark.parametrize("said", ["i have worked out the details of how to end it", "i intend to act on these thoughts",
                                   "i had the pills in my hand last night", "i don't think i can keep myself safe",
                                   "i stood on the ledge for an hour"])
