@@ -78,6 +78,9 @@ _ABILITY_RES = [(re.compile(p), r) for p, r in [
     (r"\b(?:am|is|are) (?:not able|unable) to\b", "can not"),
     (r"\b(?:was|were) (?:not able|unable) to\b", "could not"),
     (r"(?<!never )\b(?:not able|unable) to\b", "can not"),
+    # an ability no longer there: "i can no longer take a single step", "could no longer close my eye"
+    (r"\bcan no longer\b", "can not"),
+    (r"\bcould no longer\b", "could not"),
 ]]
 _TAG_RE = re.compile(r"<[^>]{0,200}>")
 _BREATH_VERB_RE = re.compile(r"\b(not|to|t|barely|hardly|cant|couldnt) breath\b(?! of\b)")

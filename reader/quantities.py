@@ -110,6 +110,8 @@ _DURATION_RE = re.compile(
     r"(?!\s*-?\s*(?:old|pregnant|along|gone|gestation|postpartum|post partum|into (?:my|the|her) pregnancy))"
 )
 _UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mth": 30, "mo": 30, "year": 365, "yr": 365}
+# a day count told as the day it is now ("day 3 of being bed bound", "the 4th day of this headache")
+_DAY_COUNT_RE = re.compile(r"\bday (\d+) of\b|\b(?:the |my )?(\d+)(?:st|nd|rd|th) day (?:of|in a row|now|running)\b")
 _SINCE_YEAR_RE = re.compile(r"\b(?:since|from|started in|began in|back in)\s+((?:19|20)\d\d)\b")
 _DURATION_WORDS = [
     (re.compile(r"\b(since yesterday|yesterday|today|this morning|last night|since last night|this afternoon|an hour ago|hours ago|few hours|past hour|overnight|"
@@ -136,6 +138,10 @@ def duration_of(text: str) -> Optional[str]:
     m = next((m for m in _DURATION_RE.finditer(text)
               if not re.search(r"\b(not|never|every|each|once every|per)\s+(about\s+|even\s+|other\s+)?$", text[:m.start()])), None)
     since = _SINCE_YEAR_RE.search(text)
+    count = _DAY_COUNT_RE.search(text)
+    if not m and count:
+        n = int(count.group(1) or count.group(2))
+        return "days" if n < 14 else "weeks" if n < 56 else "months"
     if not m and since:
         import datetime
 

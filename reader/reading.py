@@ -77,6 +77,7 @@ class Reader:
         })
         self.topic_patterns = PatternSet(nlp, {t.id: t.keywords for t in k.topics})
         self.comes_and_goes = PatternSet(nlp, {"words": k.comes_and_goes.get("words", ())})
+        self.earlier_start = PatternSet(nlp, {"words": k.within_a_day.get("words", ())})
         self.ended = PatternSet(nlp, {"words": k.ended_episode.get("words", ()), "seen": k.ended_episode.get("seen", ())})
         self.wellness = PatternSet(nlp, {"none": k.answers.get("no_symptoms", ())})
         self._lasting = set(k.lasting)
@@ -129,7 +130,7 @@ class Reader:
         past, dated = sentence_times(doc, sentences)
         recent = recent_sentences(doc, sentences, self._onset)
         norm = doc.text
-        duration = duration_of(norm)
+        duration = duration_of(self._without_risk_lengths(doc, matches))
         # how it goes, asked ("how fast does the numbness spread if it's serious?"), is not
         # how the person's goes
         asking = {k for k, (lo, hi) in enumerate(sentences) if hi > lo and doc[hi - 1].text == "?"}
@@ -161,8 +162,13 @@ class Reader:
         ended = self.ended.find(doc)
         endings = [a for a, _ in ended.get("words", [])]
         seen = [a for a, _ in ended.get("seen", [])]
+        # a start told earlier than this day: a time of this day is where it has got to, not its onset
+        began_earlier = bool(self.earlier_start.find(doc).get("words"))
         for m, ctx in zip(matches, contexts):
             if sentence_of[m.start] in generic and m.code not in self.knowledge.asked_counts:
+                continue
+            if began_earlier and m.code in self.knowledge.within_a_day.get("codes", ()) \
+                    and self._onset.search(doc[m.start : m.end].text.lower()):
                 continue
             kind = self.knowledge.concept(m.code).kind
             if kind == Kind.SYMPTOM and dated[sentence_of[m.start]] and not ctx.historical:
@@ -183,6 +189,8 @@ class Reader:
                 # when recent (knowledge possible_red_flags certain_within) is, told with a
                 # length that recent ("the other night ... it has spread to my fingers")
                 status = Status.UNSURE
+            if status == Status.ABSENT and kind == Kind.RED_FLAG and " ".join(t.lower_ for t in doc[m.start : m.end]) in self._names:
+                continue  # "they determined it was not a heart attack": a diagnosis ruled out, not the sign denied
             if status == Status.PRESENT and kind == Kind.RED_FLAG and self._only_a_name(doc, m):
                 status = Status.UNSURE  # "was it a stroke?": confirmed by a direct question
                 ctx = replace(ctx, named=True)
@@ -264,6 +272,23 @@ class Reader:
             not any(t.lower_ in NEGATION_WORDS for t in doc[max(0, s - 2) : s]) for s, _e in self.wellness.find(doc).get("none", ()))
         return out
 
+    def _without_risk_lengths(self, doc, matches) -> str:
+        """The message with the stretches that tell only of a risk factor blanked out: a length
+        told there is the risk factor's ("been on metformin 8 years", "vegan for a decade"), not
+        how long the symptoms have lasted. Stretches end at a clause break, a comma or "and"."""
+        kinds = {m.start: self.knowledge.concept(m.code).kind for m in matches}
+        words = [t.text_with_ws for t in doc]
+        lo = 0
+        for k in range(len(doc) + 1):
+            if k < len(doc) and doc[k].lower_ not in _STRETCH_ENDS and "\n" not in doc[k].text:
+                continue
+            found = {kind for pos, kind in kinds.items() if lo <= pos < k}
+            if found & {Kind.RISK_FACTOR, Kind.MODIFIER} and not found - {Kind.RISK_FACTOR, Kind.MODIFIER}:
+                for j in range(lo, k):
+                    words[j] = " " * len(words[j])
+            lo = k + 1
+        return "".join(words)
+
     def _status(self, m: Match, ctx: Context, kind: Kind, subject: Optional[str]) -> Optional[Status]:
         if m.denial:
             return Status.ABSENT
@@ -318,6 +343,9 @@ def _worse_by_the_day(found: Dict[str, List[Tuple[int, int]]], doc) -> bool:
     rates = {clause_of[s] for s, _e in found.get("rate:per", ())}
     return any(clause_of[s] in rates and not (s > 0 and doc[s - 1].lower_ in {"not", "no", "never"})
                for s, _e in found.get("rate:worse", ()))
+
+
+_STRETCH_ENDS = {".", "!", "?", ";", ",", "-", "and", "but", "however", "although", "though", "so", "because", "cos", "which"}
 
 
 def _first(found: Dict[str, List[Tuple[int, int]]], doc, group: str, order) -> Optional[str]:

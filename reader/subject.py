@@ -14,7 +14,7 @@ from reader.concepts import PatternSet
 THIRD_PERSON = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
 _POSSESSIVE = ("my", "our")  # a relative named as the writer's or the family's: "my son", "our son"
 _OWN_EXPERIENCE = ("have", "get", "feel", "suffer", "keep", "got", "have got", "have been", "am having", "am getting", "am feeling", "also have", "also get", "too have")
-_VERBS = ("is", "has", "keeps", "gets", "feels", "says", "suffers", "complains", "was", "had", "does", "can", "seems", "been", "cannot")
+_VERBS = ("is", "are", "were", "has", "keeps", "gets", "feels", "says", "suffers", "complains", "was", "had", "does", "can", "seems", "been", "cannot")
 
 
 _FINE = {"fine", "ok", "okay", "normal", "alright", "good"}
@@ -69,7 +69,7 @@ class SubjectReader:
                 rest = _after_aside(doc, k + 1 + n)
                 if rest[:1] == ["had"] and set(rest[1:]) & self._diagnoses:
                     continue
-                if any(v in rest for v in _VERBS):
+                if any(v in rest for v in _VERBS) or _verb_first(doc, k + 1 + n, self._body):
                     # "my mum (82) has numb feet, i'm worried" is about her; "my husband has
                     # pernicious anaemia and i have tingling" is about the writer
                     text = " " + " ".join(x.lower_ for x in doc) + " "
@@ -106,6 +106,31 @@ def _own_experience(text: str) -> bool:
     """ "i have", "i get", "i feel"... told of the writer, not "have" helping a verb of getting help."""
     return any(not (v.endswith("have") and m.group(1) in _PARTICIPLES)
                for v in _OWN_EXPERIENCE for m in re.finditer(rf" i {v} (\S*)", text))
+
+
+_ADVERBS = {"almost", "nearly", "just", "also", "still", "now", "really", "often", "sometimes", "always", "never",
+            "recently", "suddenly", "then", "keeps", "has", "had", "is", "was", "who"}
+_PAST_FORMS = {"fell", "went", "woke", "took", "got", "came", "began", "became", "lost", "kept", "felt", "said", "told", "ran", "sat", "stood"}
+
+
+def _verb_first(doc, start: int, body=frozenset()) -> bool:
+    """A verb told of the relative right after them, past an adverb: "my dad almost fell down
+    twice", "my mum started falling", "my husband walks with a stick" (the lemmatizer knows the
+    inflected forms: "walks" -> walk, "collapsed" -> collapse; not "my dad's feet")."""
+    words = doc[start : start + 4]
+    if len(words) > 1 and words[0].lower_ == "'s" and words[1].lower_ in body:
+        return True  # "my dad's feet are numb"
+    for k, t in enumerate(words):
+        w = t.lower_
+        if k + 1 < len(words) and words[k + 1].lower_ in ("me", "us"):
+            return False  # "my mother begged me": told to the writer
+        if w in _ADVERBS and w not in ("keeps", "has", "had", "is", "was"):
+            continue
+        if w in _PAST_FORMS or w in ("keeps", "has", "had", "is", "was"):
+            return True
+        return t.lemma_ != w and (w.endswith("ed") or w.endswith("s") and not w.endswith("ss")) and t.is_alpha \
+            and not any(w.startswith(b) for b in ("feet", "legs", "hands", "arms", "toes", "fingers"))
+    return False
 
 
 def _after_aside(doc, start: int, size: int = 4) -> List[str]:

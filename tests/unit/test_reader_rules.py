@@ -1795,3 +1795,133 @@ def test_an_episode_fine_since_is_asked_not_acted_on(reader, ending):
 def test_last_new_year_is_a_distant_past(reader):
     found = reader.read("my legs went from under me once last new year")
     assert found.status_of("RF_RAPID_WEAKNESS") == Status.UNSURE
+
+
+# ------------------------------------------------------------------ ninth session's classes (dev of the new material)
+
+@pytest.mark.parametrize("msg, code", [
+    ("this brain fog and lack of thinking makes me suicidal", "RF_SUICIDAL"),
+    ("no sleep leaves me exhausted", "SX_FATIGUE"),
+    ("not eating properly made me dizzy", "SX_DIZZY_HEADACHE"),
+])
+def test_a_new_predicate_about_the_writer_ends_a_negation(reader, msg, code):
+    # "lack of X makes me Y": the negation's object is X; Y is told of the writer
+    assert reader.read(msg).status_of(code) == P
+
+
+@pytest.mark.parametrize("limit", ["5k", "a mile", "3 miles", "round the block", "to the end of the road"])
+def test_walking_limited_by_a_distance_is_no_emergency(reader, limit):
+    r = reader.read(f"today i couldn't even walk {limit}")
+    assert r.status_of("RF_RAPID_WEAKNESS") is None and r.status_of("QL_SEVERE_WEAKNESS") is None
+    assert reader.read("today i couldn't walk").status_of("RF_RAPID_WEAKNESS") == P
+
+
+@pytest.mark.parametrize("msg", ["the pain in my foot this morning is of such intensity that i can barely stand up",
+                                 "my heel is so painful i can not walk today",
+                                 "it hurts too much to stand this morning"])
+def test_a_function_stopped_by_the_intensity_of_pain_is_no_weakness(reader, msg):
+    assert reader.read(msg).status_of("RF_RAPID_WEAKNESS") is None
+
+
+@pytest.mark.parametrize("site", ["bum", "backside", "inner thighs", "bottom", "private parts"])
+def test_the_saddle_with_any_tingling_word_is_the_cauda_equina_flag(reader, site):
+    for feeling in ("fuzzy", "numb", "tingly", "pins and needles in my"):
+        msg = f"{feeling} {site}" if feeling.endswith("my") else f"my {site} feels {feeling}"
+        assert reader.read(msg).status_of("RF_BLADDER_BOWEL") == P, msg
+
+
+@pytest.mark.parametrize("msg", ["from the hips down i am numb", "i have no feeling from the waist down",
+                                 "numb below the waist since yesterday"])
+def test_a_numb_region_holding_the_saddle_is_the_cauda_equina_flag(reader, msg):
+    assert reader.read(msg).status_of("RF_BLADDER_BOWEL") == P
+
+
+@pytest.mark.parametrize("msg", ["i have wanted out of this life so bad", "i have a mind that yearns for death",
+                                 "honestly i am ready to die"])
+def test_wanting_out_of_life_is_suicidal(reader, msg):
+    assert reader.read(msg).status_of("RF_SUICIDAL") == P
+
+
+@pytest.mark.parametrize("msg", ["i do not know how much longer i can deal with this pain",
+                                 "my suffering may just be too much to bear", "i am at the end of my tether with it all"])
+def test_endurance_near_its_end_is_asked_about_not_ignored_nor_assumed(reader, msg):
+    assert reader.read(msg).status_of("RF_SUICIDAL") == U
+
+
+def test_a_diagnosis_ruled_out_does_not_deny_the_sign(reader):
+    r = reader.read("my chest feels funny. it is not a heart attack though")
+    assert r.status_of("RF_CHEST_PAIN") == U  # the sign is still asked about
+    assert reader.read("no chest pain at all").status_of("RF_CHEST_PAIN") == A
+
+
+@pytest.mark.parametrize("after", ["they sent her home", "they kept him in for two days", "after eight hours in the hospital"])
+def test_an_episode_seen_to_whoever_it_was_is_asked_about(reader, after):
+    r = reader.read(f"last week mum had chest and left arm pain, {after}")
+    assert r.status_of("RF_CHEST_PAIN") == U
+
+
+@pytest.mark.parametrize("text, duration", [("day 3 of being bed bound", "days"), ("this is the 20th day of this headache", "weeks")])
+def test_a_day_count_is_a_duration(text, duration):
+    from reader.quantities import duration_of
+
+    assert duration_of(text) == duration
+
+
+def test_bed_bound_is_a_function_lost(reader):
+    assert reader.read("day 3 of being bed bound, my legs just tingle").status_of("RF_RAPID_WEAKNESS") == P
+
+
+@pytest.mark.parametrize("msg", ["i watched her fighting for breath", "i saw him and his face was drooping"])
+def test_what_a_witness_saw_is_the_other_persons(reader, msg):
+    f = next(f for f in reader.read(msg).findings if f.code.startswith("RF_"))
+    assert f.status == U and "theirs" in f.context
+
+
+def test_a_bruised_feeling_inside_the_chest_is_asked_about(reader):
+    assert reader.read("like the inside of my chest is bruised").status_of("RF_CHEST_PAIN") == U
+
+
+@pytest.mark.parametrize("msg, duration", [
+    ("type 2 diabetic, been on metformin 8 years. my feet burn at night", None),
+    ("vegan for 10 years and my feet have tingled for 3 weeks", "weeks"),
+    ("been taking omeprazole for years, now my hands are numb", None),
+    ("numb feet for ages, vegan", "months"),
+    ("tingling feet for 2 years", "years"),
+])
+def test_a_length_told_of_a_risk_factor_is_not_how_long_the_symptoms_have_lasted(reader, msg, duration):
+    # the interview still asks how long; a wrong "years" would also make a new sign look chronic
+    assert reader.read(msg).duration == duration
+
+
+@pytest.mark.parametrize("start", ["since sunday", "for 4 days", "a few days ago", "since last week"])
+def test_a_time_of_this_day_is_no_onset_when_an_earlier_start_is_told(reader, start):
+    # reference section 5: spreading weakness is an emergency "if it came on within a day"
+    r = reader.read(f"tingling in my toes {start} and now it is going up, today up to my knees")
+    assert r.status_of("RF_RAPID_WEAKNESS") == P and r.status_of("QL_SEVERE_WEAKNESS") is None
+    today = reader.read("tingling in my toes this morning and now it is going up, today up to my knees")
+    assert today.status_of("QL_SEVERE_WEAKNESS") == P
+
+
+@pytest.mark.parametrize("msg, subject", [
+    ("my dad almost fell down twice in the store", "other"),  # any verb of theirs, past an adverb
+    ("my mother has started to fall", "other"),
+    ("my mum collapsed this morning", "other"),
+    ("my dad's feet are numb", "other"),  # their body
+    ("my mum's side of the family has a lot of allergies and my feet tingle", None),
+    ("my mother begged me to help. i have been so tired since", None),  # told to the writer
+    ("my husband walks with a stick and i have numb feet", None),  # the writer's own
+])
+def test_a_relative_doing_something_is_whom_the_message_is_about(reader, msg, subject):
+    assert reader.read(msg).subject == subject
+
+
+@pytest.mark.parametrize("msg", ["my hands are not strong enough to write", "i have no strength in my legs",
+                                 "my arms have lost their strength"])
+def test_strength_told_as_lacking_in_a_limb_is_weakness(reader, msg):
+    assert reader.read(msg).status_of("SX_MUSCLE_WEAK") == P
+
+
+@pytest.mark.parametrize("msg, code", [("i can no longer feel my toes", "SX_PARAESTHESIA"),
+                                       ("this morning i could no longer lift my left arm", "RF_STROKE")])
+def test_an_ability_no_longer_there_is_lost(reader, msg, code):
+    assert reader.read(msg).status_of(code) == P
