@@ -131,6 +131,7 @@ class Knowledge:
     # red flags only possible when told as an episode that has ended ("... on sunday but it went off")
     ended_episode: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     within_a_day: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    positional: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     word_classes: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     progression_rate: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     # category -> {"preceding"|"following"|"pseudo": phrases}; "termination": {"": phrases}
@@ -345,6 +346,7 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         comes_and_goes=_codes_and_words("comes_and_goes", raw.get("comes_and_goes") or {}, concepts),
         ended_episode=_codes_and_words("ended_episode", raw.get("ended_episode") or {}, concepts, more=("seen",)),
         within_a_day=_codes_and_words("within_a_day", raw.get("within_a_day") or {}, concepts),
+        positional=_codes_and_words("positional", raw.get("positional") or {}, concepts),
         word_classes=classes,
         context={
             cat: ({"": _tuple_of_str(body)} if cat == "termination" else {k: _tuple_of_str(v) for k, v in (body or {}).items()})

@@ -77,6 +77,7 @@ class Reader:
         })
         self.topic_patterns = PatternSet(nlp, {t.id: t.keywords for t in k.topics})
         self.comes_and_goes = PatternSet(nlp, {"words": k.comes_and_goes.get("words", ())})
+        self.posture = PatternSet(nlp, {"words": k.positional.get("words", ())})
         self.earlier_start = PatternSet(nlp, {"words": k.within_a_day.get("words", ())})
         self.ended = PatternSet(nlp, {"words": k.ended_episode.get("words", ()), "seen": k.ended_episode.get("seen", ())})
         self.wellness = PatternSet(nlp, {"none": k.answers.get("no_symptoms", ())})
@@ -158,6 +159,7 @@ class Reader:
         progression = "rapid" if _worse_by_the_day(mods, doc) else _first(mods, doc, "progression", ("rapid", "stable", "slow"))
         chronic = duration in ("months", "years") and onset != "sudden" and progression != "rapid"
         intermittent = {sentence_of[a] for a, _ in self.comes_and_goes.find(doc).get("words", [])}
+        postural = {sentence_of[a] for a, _ in self.posture.find(doc).get("words", [])}
         side = _first(mods, doc, "side", ("one", "both"))
         ended = self.ended.find(doc)
         endings = [a for a, _ in ended.get("words", [])]
@@ -196,6 +198,9 @@ class Reader:
                 ctx = replace(ctx, named=True)
             if status == Status.PRESENT and kind == Kind.RED_FLAG and sentence_of[m.start] in counts:
                 status = Status.UNSURE  # "would slurred speech count?": asked, then confirmed
+            if status == Status.PRESENT and code in self.knowledge.positional.get("codes", ()) \
+                    and sentence_of[m.start] in postural:
+                status = Status.UNSURE  # "my arm went dead because i slept on it": asked, "right now?"
             if status == Status.PRESENT and code in self.knowledge.comes_and_goes.get("codes", ()) \
                     and sentence_of[m.start] in intermittent:
                 status = Status.UNSURE  # "goes numb from time to time": not a sudden sign now

@@ -1925,3 +1925,71 @@ def test_strength_told_as_lacking_in_a_limb_is_weakness(reader, msg):
                                        ("this morning i could no longer lift my left arm", "RF_STROKE")])
 def test_an_ability_no_longer_there_is_lost(reader, msg, code):
     assert reader.read(msg).status_of(code) == P
+
+
+# ------------------------------------------------------------------ curated lists (warning signs, FAST, GBS, foot care)
+
+@pytest.mark.parametrize("msg", [
+    "no one cares if i live or die", "who cares if i'm gone", "i won't be a problem for you much longer",
+    "soon you won't have to worry about me", "i'm so tired of life", "i have nothing left to live for",
+    "i don't want to wake up tomorrow"])
+def test_the_indirect_verbal_warning_signs_of_curated_lists_are_suicidal(reader, msg):
+    assert reader.read(msg).status_of("RF_SUICIDAL") == P
+
+
+@pytest.mark.parametrize("msg", [
+    "i just want out", "i feel beyond help", "there is no meaning in life", "i've been tying up loose ends",
+    "i'm tired of fighting", "i can't face another day", "i hate my life", "i can't see any way forward",
+    "i want to be with my late wife", "i want it all to be over", "i've had enough of everything",
+    "i feel like there's no hope", "the pain will never stop unless i do something"])
+def test_the_softer_warning_signs_are_asked_about_once(reader, msg):
+    assert reader.read(msg).status_of("RF_SUICIDAL") == U
+
+
+@pytest.mark.parametrize("msg", ["i gave up meat last year", "is there a way forward with my b12?",
+                                 "i am ready to go to the gp", "no hope of getting an appointment this week"])
+def test_everyday_sentences_with_those_words_are_not_asked_about(reader, msg):
+    assert reader.read(msg).status_of("RF_SUICIDAL") is None
+
+
+@pytest.mark.parametrize("msg", ["he suddenly can't understand what we're saying", "all of a sudden i couldn't read, the words made no sense",
+                                 "his arm is just hanging there"])
+def test_understanding_lost_suddenly_and_a_hanging_limb_are_stroke_signs(reader, msg):
+    assert reader.read(msg).status_of("RF_STROKE") == P
+    assert reader.read("i couldn't understand the leaflet").status_of("RF_STROKE") is None
+
+
+@pytest.mark.parametrize("msg", [
+    "the weakness started in my feet on monday and now it's in my thighs and arms",
+    "in two days i've gone from walking fine to needing a frame",
+    "she went from walking to not being able to stand in 48 hours",
+    "i can't lift my legs to get into bed since this afternoon",
+    "i couldn't climb the stairs this morning and now i can't get out of the chair"])
+def test_weakness_spreading_or_a_walker_declining_in_days_is_the_red_flag(reader, msg):
+    assert reader.read(msg).status_of("RF_RAPID_WEAKNESS") == P
+
+
+@pytest.mark.parametrize("foot", ["my foot is hot, red and swollen", "my big toe is purple and painful",
+                                  "my foot has a red streak going up it"])
+def test_a_diabetic_foot_told_by_its_colour_or_heat_is_the_red_flag(reader, foot):
+    assert reader.read(f"i'm type 1 diabetic and {foot}").status_of("RF_DIABETIC_FOOT") == P
+
+
+@pytest.mark.parametrize("msg", ["my arm went dead because i slept on it",
+                                 "i get pins and needles when i sit cross legged and my leg goes dead"])
+def test_a_limb_gone_dead_with_a_posture_that_explains_it_is_asked_about(reader, msg):
+    r = reader.read(msg)
+    assert {r.status_of("RF_STROKE"), r.status_of("RF_RAPID_WEAKNESS")} <= {U, None}
+    assert U in {r.status_of("RF_STROKE"), r.status_of("RF_RAPID_WEAKNESS")}
+
+
+@pytest.mark.parametrize("msg", ["my heel is so sore in the morning i can barely walk for the first few steps",
+                                 "i couldn't walk for a week after my knee operation",
+                                 "i get cramp in my calf at night and can't stand on it for a minute"])
+def test_a_function_lost_for_a_moment_or_after_an_operation_is_no_emergency(reader, msg):
+    r = reader.read(msg)
+    assert r.status_of("RF_RAPID_WEAKNESS") is None and r.status_of("QL_SEVERE_WEAKNESS") is None
+
+
+def test_both_limbs_gone_dead_are_no_one_sided_stroke_sign(reader):
+    assert reader.read("my hands go numb at night and i wake up with dead arms").status_of("RF_STROKE") is None
