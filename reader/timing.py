@@ -22,7 +22,7 @@ _MONTHS = r"(?:january|february|march|april|may|june|july|august|september|octob
 _NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|couple of|several|many)"
 DISTANT = re.compile(
     r"\b(?:"
-    rf"{_NUM} (?:years?|months?) ago|"
+    rf"{_NUM} (?:years?|months?) ago|{_NUM} (?:years?|months?) (?:before|earlier|prior)\b|"
     r"years ago|months ago|ages ago|long ago|a long time ago|"
     r"last (?:year|summer|winter|spring|autumn|fall|christmas|new year|new years|new year's|easter|halloween|" + _MONTHS + r")|"
     r"(?:in|back in|during|since|on|this past|early|late) (?:19|20)\d\d|"
@@ -133,17 +133,17 @@ def sentence_times(doc, sentences: Sequence[Tuple[int, int]]) -> SentenceTimes:
         distant = before_now or bool(CLOCK.search(text)) and told_past
         present = bool(PRESENT.search(text))
         began = bool(_BEGAN.search(text))
+        opened = False
         if present:
             in_past = ended = False
         elif distant and not in_past:
-            in_past, ended = True, before_now and told_past and not began
-        elif began:
-            ended = False  # "it all started last autumn": the story of what is still going on
+            in_past, ended, opened = True, before_now and told_past and not began, True
         past.append(in_past and not present)
         # dated by itself, or told in the past tense inside an episode a date opened ("in 2009 i
         # had a serious injury. my right leg was numb"): history, symptoms too; not the story of
         # how the trouble began ("it all started last autumn ... i was constantly tired")
-        dated.append(not present and told_past and not began and (before_now or in_past and ended))
+        # ("my left arm eventually began tingling" inside it is told of then too)
+        dated.append(not present and told_past and (before_now and not began or in_past and ended and not opened))
     # a later sentence looking back ("it has been a long road to recovery", "a minute
     # later it was fine") makes the sentences before it a past episode too
     for k, text in enumerate(texts):

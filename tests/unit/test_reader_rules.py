@@ -1993,3 +1993,16 @@ def test_a_function_lost_for_a_moment_or_after_an_operation_is_no_emergency(read
 
 def test_both_limbs_gone_dead_are_no_one_sided_stroke_sign(reader):
     assert reader.read("my hands go numb at night and i wake up with dead arms").status_of("RF_STROKE") is None
+
+
+@pytest.mark.parametrize("msg", ["i'm always numb, heavy, devoid of energy" , "i feel quite zapped emotionally", "this brain numbness is awful"])
+def test_numbness_of_the_feelings_is_not_of_the_skin(reader, msg):
+    assert reader.read(msg).status_of("SX_PARAESTHESIA") is None
+    assert reader.read("i feel numb in my feet").status_of("SX_PARAESTHESIA") == P
+
+
+def test_a_past_episode_opened_by_a_date_stays_past_though_a_sign_began_inside_it(reader):
+    # only the opening's "it all started" makes the story the trouble now
+    r = reader.read("several months ago i was writing at my pc. my left arm eventually began tingling and i went to hospital")
+    assert r.status_of("SX_PARAESTHESIA") is None
+    assert reader.read("a month before i was doing balloons. i got pins and needles in my neck").status_of("SX_PARAESTHESIA") is None
