@@ -219,6 +219,8 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
                 entities.append({"entity": name, "value": value, "start": 0, "end": 0, "confidence": 1.0})
                 if name == "subject" and extraction.subject_said:
                     entities[-1]["said"] = True
+                if name == "duration" and extraction.duration_vague:
+                    entities[-1]["vague"] = True  # "for a while": kept, but "how long?" is still asked
         for topic in extraction.topics[:max_topics]:
             entities.append({"entity": "topic", "value": topic, "start": 0, "end": 0, "confidence": 1.0})
         if extraction.foreign:

@@ -487,6 +487,9 @@ def _record_entities(facts: Facts, turn: Turn, pending: Optional[str] = None, el
         value = turn.first(name)
         if value and not about_symptoms and not turn.text.startswith("/"):
             continue
+        if name == "duration" and pending != "DURATION" and any(
+                e.get("entity") == "duration" and e.get("vague") for e in turn.entities):
+            continue  # "tingly hands for a while": how long is still asked (the answer may be as loose)
         if value and getattr(facts, name) != value:
             setattr(facts, name, value)
             if name in ("duration", "progression"):

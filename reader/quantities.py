@@ -125,11 +125,22 @@ _DURATION_WORDS = [
                 r"(january|february|march|april|may|june|july|august|september|october|november|december|christmas|xmas|easter|"
                 r"new year|new years|halloween|the holidays|my birthday|summer|spring|autumn|fall|winter|covid|lockdown)|"
                 # vague but long: "ages tbh", "a good while", "quite a while now"
-                r"for ages|ages now|ages tbh|^\W*ages\b|been ages|it has been ages|ages and ages|for a while|a while now|a good while|quite a while|"
+                r"for ages|ages now|ages tbh|^\W*ages\b|been ages|it has been ages|ages and ages|for a while|a while now|a good while|quite a while|^\W*(?:a while|while)\b|"
                 r"a long while|long time|last month|this year)\b"), "months"),
     (re.compile(r"\b(for years|years now|since last year|last year|since i was|over the years|many years|decades?|forever|"
                 r"as long as i can remember|for as long as i can remember|yonks|donkeys years|donkey's years)\b"), "years"),
 ]
+
+
+# a length told only loosely: "for ages", "a while now", "a long time", "recently". What it
+# says is kept (not days), but it is no answer to "how long?", which is still asked
+_VAGUE_RE = re.compile(r"\b(for ages|ages now|ages tbh|^\W*ages\b|been ages|it has been ages|ages and ages|for a while|a while now|"
+                       r"a good while|quite a while|a long while|a while|long time|recently|lately)\b")
+
+
+def duration_is_vague(text: str) -> bool:
+    """The only length the message tells is a loose one ("tingly hands for a while")."""
+    return duration_of(text) is not None and duration_of(_VAGUE_RE.sub(" ", text)) is None
 
 
 def duration_of(text: str) -> Optional[str]:

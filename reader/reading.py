@@ -11,7 +11,7 @@ from reader.context import NEGATION_WORDS, Context, ContextReader
 from reader.language import OTHER_LANGUAGES, looks_foreign, stop_words
 from reader.normalise import normalise
 from reader.places import locale_of
-from reader.quantities import age_of, duration_of
+from reader.quantities import age_of, duration_is_vague, duration_of
 from reader.questions import DIAGNOSIS_CODES, OWN_IN_QUESTION, QuestionReader, asked_whether, asks_if_it_counts, sentence_spans
 from reader.spelling import Speller
 from reader.subject import SubjectReader
@@ -41,6 +41,7 @@ class Reading:
     side: Optional[str] = None  # one | both
     subject: Optional[str] = None  # "other" when asking for someone else
     subject_said: bool = False  # "asking for my husband": said outright, not only told about
+    duration_vague: bool = False  # the length told is a loose one ("for a while"): "how long?" is still asked
     topics: List[str] = field(default_factory=list)
     foreign: bool = False
     locale: Optional[str] = None  # uk | eu | us when the person says where they are
@@ -131,7 +132,8 @@ class Reader:
         past, dated = sentence_times(doc, sentences)
         recent = recent_sentences(doc, sentences, self._onset)
         norm = doc.text
-        duration = duration_of(self._without_risk_lengths(doc, matches))
+        lengths = self._without_risk_lengths(doc, matches)
+        duration = duration_of(lengths)
         # how it goes, asked ("how fast does the numbness spread if it's serious?"), is not
         # how the person's goes
         asking = {k for k, (lo, hi) in enumerate(sentences) if hi > lo and doc[hi - 1].text == "?"}
@@ -265,6 +267,7 @@ class Reader:
         out.findings = sorted(by_code.values(), key=lambda f: f.start)
         out.age = age_of(norm)
         out.duration = duration
+        out.duration_vague = duration_is_vague(lengths)
         out.progression = progression
         out.onset = onset
         out.side = side

@@ -32,6 +32,8 @@ def entities(text: str) -> List[dict]:
             out.append({"entity": name, "value": getattr(e, name)})
             if name == "subject" and e.subject_said:
                 out[-1]["said"] = True
+            if name == "duration" and e.duration_vague:
+                out[-1]["vague"] = True
     out += [{"entity": "topic", "value": t} for t in e.topics[:3]]
     if e.foreign:
         out.append({"entity": "language", "value": "other"})
@@ -1139,3 +1141,18 @@ def test_a_yes_to_the_screen_does_not_confirm_a_past_sign():
     c = Chat().say("my feet tingle")
     c.say("yes, i had chest pains years ago", "affirm")
     assert "RF_CHEST_PAIN" not in c.slots["red_flags"]
+
+
+@pytest.mark.parametrize("opening", ["tingly hands for a while", "numb feet for ages", "recently my feet are numb"])
+def test_a_loose_length_in_the_opening_still_gets_how_long_asked_and_a_loose_answer_is_taken(opening):
+    c = Chat()
+    c.say(opening).until("DURATION")
+    c.say("a while", "inform")
+    assert c.pending != "DURATION" and c.state.facts.duration == "months"
+
+
+def test_an_exact_length_in_the_opening_is_not_asked_again():
+    c = Chat()
+    c.say("tingly hands for 3 months")
+    c.answer_all()
+    assert "DURATION" not in c.state.asked and c.state.facts.duration == "months"

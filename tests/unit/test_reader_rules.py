@@ -2006,3 +2006,12 @@ def test_a_past_episode_opened_by_a_date_stays_past_though_a_sign_began_inside_i
     r = reader.read("several months ago i was writing at my pc. my left arm eventually began tingling and i went to hospital")
     assert r.status_of("SX_PARAESTHESIA") is None
     assert reader.read("a month before i was doing balloons. i got pins and needles in my neck").status_of("SX_PARAESTHESIA") is None
+
+
+@pytest.mark.parametrize("text, vague", [("tingly hands for a while", True), ("numb feet for ages", True),
+                                         ("recently my feet are numb", True), ("feet tingling for 3 months", False),
+                                         ("a while, since march", False), ("for years", False)])
+def test_a_loose_length_is_told_apart_from_an_exact_one(text, vague):
+    from reader.quantities import duration_is_vague
+
+    assert duration_is_vague(text) is vague
