@@ -193,8 +193,9 @@ class Reader:
                 # when recent (knowledge possible_red_flags certain_within) is, told with a
                 # length that recent ("the other night ... it has spread to my fingers")
                 status = Status.UNSURE
-            if status == Status.ABSENT and kind == Kind.RED_FLAG and " ".join(t.lower_ for t in doc[m.start : m.end]) in self._names:
-                continue  # "they determined it was not a heart attack": a diagnosis ruled out, not the sign denied
+            if status == Status.ABSENT and kind == Kind.RED_FLAG and m.code in by_code \
+                    and " ".join(t.lower_ for t in doc[m.start : m.end]) in self._names:
+                continue  # the sign told, then "they determined it was not a heart attack": a diagnosis ruled out, not the sign denied
             if status == Status.PRESENT and kind == Kind.RED_FLAG and self._only_a_name(doc, m):
                 status = Status.UNSURE  # "was it a stroke?": confirmed by a direct question
                 ctx = replace(ctx, named=True)

@@ -2015,3 +2015,8 @@ def test_a_loose_length_is_told_apart_from_an_exact_one(text, vague):
     from reader.quantities import duration_is_vague
 
     assert duration_is_vague(text) is vague
+
+
+def test_a_diagnosis_denied_with_no_sign_told_is_still_a_denial(reader):
+    # the screen's "no, he's not had a stroke or anything" is read as a no
+    assert reader.read("not that i've seen, he's not had a stroke or anything").status_of("RF_STROKE") == A
