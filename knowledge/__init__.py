@@ -132,6 +132,7 @@ class Knowledge:
     ended_episode: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     within_a_day: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     positional: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    explained: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     word_classes: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     progression_rate: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     # category -> {"preceding"|"following"|"pseudo": phrases}; "termination": {"": phrases}
@@ -347,6 +348,7 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         ended_episode=_codes_and_words("ended_episode", raw.get("ended_episode") or {}, concepts, more=("seen",)),
         within_a_day=_codes_and_words("within_a_day", raw.get("within_a_day") or {}, concepts),
         positional=_codes_and_words("positional", raw.get("positional") or {}, concepts),
+        explained=_codes_and_words("explained", raw.get("explained") or {}, concepts),
         word_classes=classes,
         context={
             cat: ({"": _tuple_of_str(body)} if cat == "termination" else {k: _tuple_of_str(v) for k, v in (body or {}).items()})

@@ -79,6 +79,7 @@ class Reader:
         self.topic_patterns = PatternSet(nlp, {t.id: t.keywords for t in k.topics})
         self.comes_and_goes = PatternSet(nlp, {"words": k.comes_and_goes.get("words", ())})
         self.posture = PatternSet(nlp, {"words": k.positional.get("words", ())})
+        self.explaining = PatternSet(nlp, {"words": k.explained.get("words", ())})
         self.earlier_start = PatternSet(nlp, {"words": k.within_a_day.get("words", ())})
         self.ended = PatternSet(nlp, {"words": k.ended_episode.get("words", ()), "seen": k.ended_episode.get("seen", ())})
         self.wellness = PatternSet(nlp, {"none": k.answers.get("no_symptoms", ())})
@@ -162,6 +163,7 @@ class Reader:
         chronic = duration in ("months", "years") and onset != "sudden" and progression != "rapid"
         intermittent = {sentence_of[a] for a, _ in self.comes_and_goes.find(doc).get("words", [])}
         postural = {sentence_of[a] for a, _ in self.posture.find(doc).get("words", [])}
+        explained = {sentence_of[a] for a, _ in self.explaining.find(doc).get("words", [])}
         side = _first(mods, doc, "side", ("one", "both"))
         ended = self.ended.find(doc)
         endings = [a for a, _ in ended.get("words", [])]
@@ -213,6 +215,12 @@ class Reader:
             if status == Status.PRESENT and code in self.knowledge.ended_episode.get("codes", ()) \
                     and not recent[sentence_of[m.start]] and any(a > m.end for a in seen):
                 status = Status.UNSURE  # "... i got to the hospital and they did a ct": seen to, asked
+            if status == Status.PRESENT and code in self.knowledge.explained.get("codes", ()) \
+                    and sentence_of[m.start] in explained and not recent[sentence_of[m.start]]:
+                # "in a wheelchair and can't walk", "so weak after the marathon i could barely stand"
+                if code not in self.knowledge.chronic_reads_as:
+                    continue
+                code = self.knowledge.chronic_reads_as[code]
             if status == Status.PRESENT and code in self.knowledge.chronic_is_possible and chronic \
                     and not recent[sentence_of[m.start]]:
                 status = Status.UNSURE  # there for years, no sudden onset: "is this new?"

@@ -2020,3 +2020,62 @@ def test_a_loose_length_is_told_apart_from_an_exact_one(text, vague):
 def test_a_diagnosis_denied_with_no_sign_told_is_still_a_denial(reader):
     # the screen's "no, he's not had a stroke or anything" is read as a no
     assert reader.read("not that i've seen, he's not had a stroke or anything").status_of("RF_STROKE") == A
+
+
+@pytest.mark.parametrize("msg", ["my dad is dragging his left foot since this morning", "her arm just flopped down when she tried to lift it",
+                                 "all of a sudden i'm seeing double", "i can't feel the left side of my face since an hour ago",
+                                 "he keeps missing the cup with his right hand since lunch"])
+def test_one_sides_limb_dragged_clumsy_or_unfeeling_and_vision_doubled_suddenly_are_stroke_signs(reader, msg):
+    assert reader.read(msg).status_of("RF_STROKE") == P
+
+
+@pytest.mark.parametrize("msg", ["i'm clumsy with my right hand, always have been", "my left foot drags when i'm tired",
+                                 "i had double vision after the eye test"])
+def test_the_same_signs_with_no_onset_just_now_are_not(reader, msg):
+    assert reader.read(msg).status_of("RF_STROKE") != P
+
+
+@pytest.mark.parametrize("msg, code", [
+    ("my husband is clutching his chest and sweating", "RF_CHEST_PAIN"),
+    ("it's like someone is standing on my chest", "RF_CHEST_PAIN"),
+    ("i'm so out of breath just sitting here", "RF_BREATHLESS_SEVERE"),
+    ("i feel like i can't get enough oxygen", "RF_BREATHLESS_SEVERE"),
+])
+def test_the_chest_held_or_pressed_and_breathlessness_at_rest_are_red_flags(reader, msg, code):
+    assert reader.read(msg).status_of(code) == P
+
+
+@pytest.mark.parametrize("msg", ["holding my chest out of habit", "the cat is sitting on my chest",
+                                 "i'm short of breath when i climb stairs, fine at rest",
+                                 "i get out of breath walking but fine sitting down"])
+def test_their_look_alikes_are_not(reader, msg):
+    r = reader.read(msg)
+    assert r.status_of("RF_CHEST_PAIN") is None and r.status_of("RF_BREATHLESS_SEVERE") is None
+
+
+@pytest.mark.parametrize("msg", ["i watched a documentary about suicide and it made me think", "i feel like giving up on the diet"])
+def test_suicide_as_a_topic_or_giving_up_a_diet_is_no_suicidal_thought(reader, msg):
+    assert reader.read(msg).status_of("RF_SUICIDAL") is None
+
+
+def test_a_question_someone_asked_about_self_harm_is_asked_about_not_told(reader):
+    assert reader.read("the doctor asked if i have any thoughts of self harm and i said no").status_of("RF_SUICIDAL") == U
+
+
+@pytest.mark.parametrize("msg", ["my mum is in a wheelchair and can't walk, she has dementia",
+                                 "my legs were so weak after the marathon i could barely stand",
+                                 "my dad can't get up off the floor without help since his hip replacement",
+                                 "i've been bedridden with flu this week but i'm getting better"])
+def test_a_function_lost_with_a_cause_that_explains_it_is_weakness_not_the_emergency(reader, msg):
+    r = reader.read(msg)
+    assert r.status_of("RF_RAPID_WEAKNESS") is None and r.status_of("QL_SEVERE_WEAKNESS") is None
+    sudden = reader.read("my mum has dementia and since this morning she suddenly can't walk at all")
+    assert sudden.status_of("RF_RAPID_WEAKNESS") == P
+
+
+def test_death_preferred_to_suffering_stays_suicidal(reader):
+    assert reader.read("i would rather be dead than suffer through another day").status_of("RF_SUICIDAL") == P
+
+
+def test_legs_giving_way_sometimes_is_asked_about(reader):
+    assert reader.read("my knees buckle sometimes when i go down stairs").status_of("RF_RAPID_WEAKNESS") == U
