@@ -133,6 +133,7 @@ class Knowledge:
     within_a_day: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     positional: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     explained: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    explained_signs: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     word_classes: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     progression_rate: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     # category -> {"preceding"|"following"|"pseudo": phrases}; "termination": {"": phrases}
@@ -349,6 +350,7 @@ def parse_knowledge(raw: dict, info: Optional[dict] = None) -> Knowledge:
         within_a_day=_codes_and_words("within_a_day", raw.get("within_a_day") or {}, concepts),
         positional=_codes_and_words("positional", raw.get("positional") or {}, concepts),
         explained=_codes_and_words("explained", raw.get("explained") or {}, concepts),
+        explained_signs=_codes_and_words("explained_signs", raw.get("explained_signs") or {}, concepts),
         word_classes=classes,
         context={
             cat: ({"": _tuple_of_str(body)} if cat == "termination" else {k: _tuple_of_str(v) for k, v in (body or {}).items()})

@@ -80,6 +80,7 @@ class Reader:
         self.comes_and_goes = PatternSet(nlp, {"words": k.comes_and_goes.get("words", ())})
         self.posture = PatternSet(nlp, {"words": k.positional.get("words", ())})
         self.explaining = PatternSet(nlp, {"words": k.explained.get("words", ())})
+        self.everyday_cause = PatternSet(nlp, {"words": k.explained_signs.get("words", ())})
         self.earlier_start = PatternSet(nlp, {"words": k.within_a_day.get("words", ())})
         self.ended = PatternSet(nlp, {"words": k.ended_episode.get("words", ()), "seen": k.ended_episode.get("seen", ())})
         self.wellness = PatternSet(nlp, {"none": k.answers.get("no_symptoms", ())})
@@ -164,6 +165,7 @@ class Reader:
         intermittent = {sentence_of[a] for a, _ in self.comes_and_goes.find(doc).get("words", [])}
         postural = {sentence_of[a] for a, _ in self.posture.find(doc).get("words", [])}
         explained = {sentence_of[a] for a, _ in self.explaining.find(doc).get("words", [])}
+        everyday = {sentence_of[a] for a, _ in self.everyday_cause.find(doc).get("words", [])}
         side = _first(mods, doc, "side", ("one", "both"))
         ended = self.ended.find(doc)
         endings = [a for a, _ in ended.get("words", [])]
@@ -203,6 +205,9 @@ class Reader:
                 ctx = replace(ctx, named=True)
             if status == Status.PRESENT and kind == Kind.RED_FLAG and sentence_of[m.start] in counts:
                 status = Status.UNSURE  # "would slurred speech count?": asked, then confirmed
+            if status == Status.PRESENT and code in self.knowledge.explained_signs.get("codes", ()) \
+                    and sentence_of[m.start] in everyday:
+                status = Status.UNSURE  # "gasping for air after my run": asked, "right now?"
             if status == Status.PRESENT and code in self.knowledge.positional.get("codes", ()) \
                     and sentence_of[m.start] in postural:
                 status = Status.UNSURE  # "my arm went dead because i slept on it": asked, "right now?"

@@ -2079,3 +2079,19 @@ def test_death_preferred_to_suffering_stays_suicidal(reader):
 
 def test_legs_giving_way_sometimes_is_asked_about(reader):
     assert reader.read("my knees buckle sometimes when i go down stairs").status_of("RF_RAPID_WEAKNESS") == U
+
+
+@pytest.mark.parametrize("msg", ["i was gasping for air after my run", "i laughed so hard i couldn't breathe",
+                                 "when i have a panic attack i feel like i can't breathe",
+                                 "my face feels numb on the left since the filling this morning",
+                                 "i get numbness on one side of my face with my migraines", "i slur my words when i'm really tired",
+                                 "i've had a droopy eyelid since birth"])
+def test_a_sign_with_an_everyday_cause_that_explains_it_is_asked_about_not_acted_on(reader, msg):
+    r = reader.read(msg)
+    found = [f for f in r.findings if f.code in ("RF_STROKE", "RF_BREATHLESS_SEVERE", "RF_CHEST_PAIN")]
+    assert found and all(f.status == U for f in found)
+
+
+def test_chest_pain_blamed_on_panic_is_still_chest_pain(reader):
+    # reference section 5 makes no exception for it
+    assert reader.read("my chest is tight and crushing, i think it's a panic attack").status_of("RF_CHEST_PAIN") == P
