@@ -737,6 +737,12 @@ def _red_flag_result(state: State) -> Optional[Outcome]:
     escalated = bool(decision and advised and decision.level.more_urgent_than(Level(advised)))
     if not (decision and (new_flags or escalated)):
         return None
+    possible = _possible_emergency(state) if decision.level != Level.EMERGENCY else None
+    if possible is not None:
+        # a possible emergency told with an urgent red flag ("my toe has gone purple ... and my
+        # chest feels funny"): its one direct question first, the result with its answer; given
+        # first, the result left the chest only "not sure"
+        return _ask(state, possible, [])
     state.red_flags_advised = sorted(set(state.red_flags_advised) | set(state.facts.red_flags()))
     _conclude(state, decision)
     replies = _result(decision, state)
@@ -744,6 +750,17 @@ def _red_flag_result(state: State) -> Optional[Outcome]:
     if question is not None:
         replies.append(question)
     return Outcome(state, replies, decision)
+
+
+def _possible_emergency(state: State) -> Optional[Question]:
+    """The direct question of a possible red flag at the emergency level not asked yet."""
+    kb = load_knowledge()
+    for code, status in state.facts.status.items():
+        q = BY_ID.get(f"CONFIRM_{code}")
+        if status == Status.UNSURE and q is not None and q.id not in state.asked and state.pending != q.id \
+                and kb.concept(code).level == Level.EMERGENCY:
+            return q
+    return None
 
 
 def _crisis_first(state: State) -> bool:

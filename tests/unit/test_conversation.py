@@ -1156,3 +1156,16 @@ def test_an_exact_length_in_the_opening_is_not_asked_again():
     c.say("tingly hands for 3 months")
     c.answer_all()
     assert "DURATION" not in c.state.asked and c.state.facts.duration == "months"
+
+
+def test_a_possible_emergency_told_with_an_urgent_red_flag_is_asked_before_the_result():
+    # the urgent result given first left the chest only "not sure", never asked
+    c = Chat()
+    c.say("i am diabetic and my big toe has gone purple, and my chest feels funny")
+    assert c.pending == "CONFIRM_RF_CHEST_PAIN" and c.slots["triage_level"] is None
+    c.say("yes", "affirm")
+    assert c.slots["triage_level"] == "emergency"
+    d = Chat()
+    d.say("i am diabetic and my big toe has gone purple, and my chest feels funny")
+    d.say("no", "deny")
+    assert d.slots["triage_level"] == "urgent" and "RF_DIABETIC_FOOT" in d.slots["red_flags"]
