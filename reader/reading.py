@@ -77,11 +77,10 @@ class Reader:
             **{f"side:{n}": v for n, v in k.side.items()},
         })
         self.topic_patterns = PatternSet(nlp, {t.id: t.keywords for t in k.topics})
-        self.comes_and_goes = PatternSet(nlp, {"words": k.comes_and_goes.get("words", ())})
-        self.posture = PatternSet(nlp, {"words": k.positional.get("words", ())})
-        self.explaining = PatternSet(nlp, {"words": k.explained.get("words", ())})
-        self.everyday_cause = PatternSet(nlp, {"words": k.explained_signs.get("words", ())})
-        self.earlier_start = PatternSet(nlp, {"words": k.within_a_day.get("words", ())})
+        # knowledge sections of {codes, words}: words that change how a code's finding is read
+        # in their sentence (or, for within_a_day, anywhere in the message)
+        self.sections = {name: (set(getattr(k, name).get("codes", ())), PatternSet(nlp, {"words": getattr(k, name).get("words", ())}))
+                         for name in ("comes_and_goes", "positional", "explained", "explained_signs", "within_a_day")}
         self.ended = PatternSet(nlp, {"words": k.ended_episode.get("words", ()), "seen": k.ended_episode.get("seen", ())})
         self.wellness = PatternSet(nlp, {"none": k.answers.get("no_symptoms", ())})
         self._lasting = set(k.lasting)
@@ -162,20 +161,21 @@ class Reader:
         onset = _first(mods, doc, "onset", ("sudden", "gradual"))
         progression = "rapid" if _worse_by_the_day(mods, doc) else _first(mods, doc, "progression", ("rapid", "stable", "slow"))
         chronic = duration in ("months", "years") and onset != "sudden" and progression != "rapid"
-        intermittent = {sentence_of[a] for a, _ in self.comes_and_goes.find(doc).get("words", [])}
-        postural = {sentence_of[a] for a, _ in self.posture.find(doc).get("words", [])}
-        explained = {sentence_of[a] for a, _ in self.explaining.find(doc).get("words", [])}
-        everyday = {sentence_of[a] for a, _ in self.everyday_cause.find(doc).get("words", [])}
+        # the sentences holding each section's words
+        said_in = {name: {sentence_of[a] for a, _ in pats.find(doc).get("words", [])} for name, (_c, pats) in self.sections.items()}
+
+        def told_with(name: str, code: str, m: Match) -> bool:
+            return code in self.sections[name][0] and sentence_of[m.start] in said_in[name]
         side = _first(mods, doc, "side", ("one", "both"))
         ended = self.ended.find(doc)
         endings = [a for a, _ in ended.get("words", [])]
         seen = [a for a, _ in ended.get("seen", [])]
         # a start told earlier than this day: a time of this day is where it has got to, not its onset
-        began_earlier = bool(self.earlier_start.find(doc).get("words"))
+        began_earlier = bool(said_in["within_a_day"])
         for m, ctx in zip(matches, contexts):
             if sentence_of[m.start] in generic and m.code not in self.knowledge.asked_counts:
                 continue
-            if began_earlier and m.code in self.knowledge.within_a_day.get("codes", ()) \
+            if began_earlier and m.code in self.sections["within_a_day"][0] \
                     and self._onset.search(doc[m.start : m.end].text.lower()):
                 continue
             kind = self.knowledge.concept(m.code).kind
@@ -205,23 +205,17 @@ class Reader:
                 ctx = replace(ctx, named=True)
             if status == Status.PRESENT and kind == Kind.RED_FLAG and sentence_of[m.start] in counts:
                 status = Status.UNSURE  # "would slurred speech count?": asked, then confirmed
-            if status == Status.PRESENT and code in self.knowledge.explained_signs.get("codes", ()) \
-                    and sentence_of[m.start] in everyday:
-                status = Status.UNSURE  # "gasping for air after my run": asked, "right now?"
-            if status == Status.PRESENT and code in self.knowledge.positional.get("codes", ()) \
-                    and sentence_of[m.start] in postural:
-                status = Status.UNSURE  # "my arm went dead because i slept on it": asked, "right now?"
-            if status == Status.PRESENT and code in self.knowledge.comes_and_goes.get("codes", ()) \
-                    and sentence_of[m.start] in intermittent:
-                status = Status.UNSURE  # "goes numb from time to time": not a sudden sign now
+            # "gasping for air after my run", "my arm went dead because i slept on it", "goes numb
+            # from time to time": not a sign acted on now, asked "right now?"
+            if status == Status.PRESENT and any(told_with(n, code, m) for n in ("explained_signs", "positional", "comes_and_goes")):
+                status = Status.UNSURE
             if status == Status.PRESENT and code in self.knowledge.ended_episode.get("codes", ()) \
                     and not recent[sentence_of[m.start]] and _ended_after(m.start, endings, sentence_of, sentences, doc):
                 status = Status.UNSURE  # "... on sunday but it went off": history, asked "right now?"
             if status == Status.PRESENT and code in self.knowledge.ended_episode.get("codes", ()) \
                     and not recent[sentence_of[m.start]] and any(a > m.end for a in seen):
                 status = Status.UNSURE  # "... i got to the hospital and they did a ct": seen to, asked
-            if status == Status.PRESENT and code in self.knowledge.explained.get("codes", ()) \
-                    and sentence_of[m.start] in explained and not recent[sentence_of[m.start]]:
+            if status == Status.PRESENT and told_with("explained", code, m) and not recent[sentence_of[m.start]]:
                 # "in a wheelchair and can't walk", "so weak after the marathon i could barely stand"
                 if code not in self.knowledge.chronic_reads_as:
                     continue

@@ -109,7 +109,8 @@ def _own_experience(text: str) -> bool:
 
 
 _ADVERBS = {"almost", "nearly", "just", "also", "still", "now", "really", "often", "sometimes", "always", "never",
-            "recently", "suddenly", "then", "keeps", "has", "had", "is", "was", "who"}
+            "recently", "suddenly", "then", "who"}
+_AUXILIARIES = {"keeps", "has", "had", "is", "was"}
 _PAST_FORMS = {"fell", "went", "woke", "took", "got", "came", "began", "became", "lost", "kept", "felt", "said", "told", "ran", "sat", "stood"}
 
 
@@ -124,9 +125,9 @@ def _verb_first(doc, start: int, body=frozenset()) -> bool:
         w = t.lower_
         if k + 1 < len(words) and words[k + 1].lower_ in ("me", "us"):
             return False  # "my mother begged me": told to the writer
-        if w in _ADVERBS and w not in ("keeps", "has", "had", "is", "was"):
+        if w in _ADVERBS:
             continue
-        if w in _PAST_FORMS or w in ("keeps", "has", "had", "is", "was"):
+        if w in _PAST_FORMS or w in _AUXILIARIES:
             return True
         return t.lemma_ != w and (w.endswith("ed") or w.endswith("s") and not w.endswith("ss")) and t.is_alpha \
             and not any(w.startswith(b) for b in ("feet", "legs", "hands", "arms", "toes", "fingers"))

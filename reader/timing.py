@@ -140,9 +140,9 @@ def sentence_times(doc, sentences: Sequence[Tuple[int, int]]) -> SentenceTimes:
             in_past, ended, opened = True, before_now and told_past and not began, True
         past.append(in_past and not present)
         # dated by itself, or told in the past tense inside an episode a date opened ("in 2009 i
-        # had a serious injury. my right leg was numb"): history, symptoms too; not the story of
-        # how the trouble began ("it all started last autumn ... i was constantly tired")
-        # ("my left arm eventually began tingling" inside it is told of then too)
+        # had a serious injury. my right leg was numb"): history, symptoms too, even a sign that
+        # began inside it; not when the opening tells how the trouble began ("it all started last
+        # autumn ... i was constantly tired")
         dated.append(not present and told_past and (before_now and not began or in_past and ended and not opened))
     # a later sentence looking back ("it has been a long road to recovery", "a minute
     # later it was fine") makes the sentences before it a past episode too
