@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
-from typing import AbstractSet, Dict, Iterable, List, Sequence, Set, Tuple
+from typing import AbstractSet, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -88,11 +88,145 @@ def add_patterns(owner, key: str, phrases: Iterable[str]) -> bool:
         for variant in product(*choices):
             docs.append(Doc(owner.nlp.vocab, words=list(variant)))
     if patterns:
-        owner.matcher.add(key, patterns)
+        owner.matcher.add(key, factor_patterns(patterns))
         owner.matcher_used = True
     if docs:
         owner.phrases.add(key, docs)
     return bool(docs or patterns)
+
+
+def factor_patterns(patterns: List[List[dict]]) -> List[List[dict]]:
+    """Token patterns that differ in one word only, merged into one with the union of that
+    word's forms: "can't stand meat", "can't stand fish"... become "can't stand
+    {meat, fish...}". Same matches (a token matches the merged set exactly when it matches
+    one of the merged words), far fewer patterns: the ``Matcher`` tries every pattern at every
+    token, so its cost grows with their number, not with the size of a set."""
+    def words(spec: dict):
+        lower = spec.get("LOWER") if len(spec) == 1 else None
+        if isinstance(lower, str):
+            return frozenset([lower])
+        if isinstance(lower, dict) and list(lower) == ["IN"]:
+            return frozenset(lower["IN"])
+        return None
+
+    def key_of(spec: dict):
+        w = words(spec)
+        return ("W", w) if w is not None else ("S", repr(sorted(spec.items())))
+
+    rows = [[key_of(t) for t in p] for p in patterns]
+    specs = {k: t for p, row in zip(patterns, rows) for t, k in zip(p, row)}
+    changed = True
+    while changed:
+        changed = False
+        for i in range(max((len(r) for r in rows), default=0)):
+            groups: Dict[tuple, List[frozenset]] = {}
+            order: List[tuple] = []
+            for row in rows:
+                if i >= len(row) or row[i][0] != "W":
+                    order.append(("keep", tuple(row)))
+                    continue
+                rest = (len(row),) + tuple(row[:i]) + tuple(row[i + 1:])
+                if rest not in groups:
+                    groups[rest] = []
+                    order.append(("group", rest))
+                groups[rest].append(row[i][1])
+            merged = []
+            for kind, k in order:
+                if kind == "keep":
+                    merged.append(list(k))
+                    continue
+                sets = groups[k]
+                changed |= len(sets) > 1
+                n, rest = k[0], list(k[1:])
+                merged.append(rest[:i] + [("W", frozenset().union(*sets))] + rest[i:n - 1])
+            rows = merged
+    out = []
+    for row in rows:
+        out.append([
+            ({"LOWER": next(iter(k[1]))} if len(k[1]) == 1 else {"LOWER": {"IN": sorted(k[1])}}) if k[0] == "W"
+            else specs[k]
+            for k in row
+        ])
+    return out
+
+
+class GatedMatcher:
+    """spaCy's ``Matcher``, one per key, each run only when the message holds a word that every
+    match of the key needs: its gate, the union over the key's patterns of one position's words
+    (a position with no stop word, the fewest words). A pattern cannot match without a token from
+    each of its positions, so a key whose gate misses the message's words has no match there:
+    skipping it changes no result. A ``Matcher`` evaluates each word-set predicate in Python at
+    every token, so one big Matcher cost most of the reader's time; a message wakes few keys."""
+
+    def __init__(self, vocab) -> None:
+        self.vocab = vocab
+        self._gated: List[Tuple[str, Matcher]] = []
+        self._by_word: Dict[str, List[int]] = {}  # a gate's word -> the matchers it wakes
+        self._always: List[Tuple[str, Matcher]] = []
+
+    def __len__(self) -> int:
+        return len(self._gated) + len(self._always)
+
+    @staticmethod
+    def _gate(pattern: List[dict]):
+        """The position whose words are rarest in English (spacy-lookups-data's word
+        probabilities): the one a message is least likely to hold."""
+        prob = _word_probabilities()
+        best = None
+        for spec in pattern:
+            lower = spec.get("LOWER") if len(spec) == 1 else None
+            words = {lower} if isinstance(lower, str) else set(lower["IN"]) if isinstance(lower, dict) and list(lower) == ["IN"] else None
+            if words is None:
+                continue
+            rank = sum(prob.get(w, 1e-7) for w in words)
+            if best is None or rank < best[0]:
+                best = (rank, words)
+        return None if best is None else best[1]
+
+    def add(self, key: str, patterns: List[List[dict]]) -> None:
+        by_gate: Dict[frozenset, List[List[dict]]] = {}
+        for p in patterns:
+            gate = self._gate(p)
+            by_gate.setdefault(frozenset() if gate is None else frozenset(gate), []).append(p)
+        for gate, group in by_gate.items():
+            matcher = Matcher(self.vocab)
+            matcher.add(key, group)
+            if gate:
+                for word in gate:
+                    self._by_word.setdefault(word, []).append(len(self._gated))
+                self._gated.append((key, matcher))
+            else:
+                self._always.append((key, matcher))
+
+    def __call__(self, doclike, keys: Optional[Callable[[str], bool]] = None) -> list:
+        """Matches as ``Matcher`` gives them, of the keys that ``keys`` accepts (all by default)."""
+        woken: Set[int] = set()
+        for word in {t.lower_ for t in doclike}:
+            woken.update(self._by_word.get(word, ()))
+        out = []
+        for key, matcher in self._always:
+            if keys is None or keys(key):
+                out += matcher(doclike)
+        for k in sorted(woken):
+            key, matcher = self._gated[k]
+            if keys is None or keys(key):
+                out += matcher(doclike)
+        return sorted(out, key=lambda m: (m[1], m[2]))
+
+
+@lru_cache(maxsize=1)
+def _word_probabilities() -> Dict[str, float]:
+    """How often each English word occurs (spacy-lookups-data's ``lexeme_prob``, a log)."""
+    import gzip
+    import json
+    import math
+    import os
+
+    import spacy_lookups_data
+
+    path = os.path.join(os.path.dirname(spacy_lookups_data.__file__), "data", "en_lexeme_prob.json.gz")
+    with gzip.open(path, "rt", encoding="utf8") as fh:
+        return {w: math.exp(p) for w, p in json.load(fh).items()}
 
 
 @lru_cache(maxsize=1)
@@ -124,7 +258,7 @@ class ConceptMatcher:
         self._inflections = inflections(nlp)
         # the writer's words stand for anyone's: "can't move my arm" is also "his arm" (knowledge persons)
         self._persons = {w: tuple(alts) for w, alts in knowledge.persons.items()}
-        self.matcher = Matcher(nlp.vocab)  # patterns with a prefix word or a number
+        self.matcher = GatedMatcher(nlp.vocab)  # patterns with a prefix word or a number
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")  # the others, every inflection spelled out
         self.matcher_used = False
         self.extra_words = extra_words
@@ -180,7 +314,12 @@ class ConceptMatcher:
         excluded: Dict[str, List[Tuple[int, int]]] = {}
         denied: Dict[str, List[Tuple[int, int]]] = {}
         groups: Dict[Tuple[str, int, int], List[Tuple[int, int]]] = {}
-        found = self.phrases(doc) + (self.matcher(doc) if self.matcher_used else [])
+        found = self.phrases(doc)
+        if self.matcher_used:
+            found += self.matcher(doc, keys=lambda key: not key.startswith("X|"))
+            # an exclusion only cancels a match of its own code: looked for when the code was found
+            wanted = {f"X|{self._keys[m][1]}|0|0" for m, _, _ in found if self._keys[m][0] != "L"}
+            found += self.matcher(doc, keys=wanted.__contains__)
         locators: Set[int] = set()
         for match_id, s, e in found:
             kind, code, ci, gi = self._keys[match_id]
@@ -395,7 +534,7 @@ class PatternSet:
     def __init__(self, nlp, named: Dict[str, Sequence[str]], extra_words: Iterable[str] = ()) -> None:
         self.nlp = nlp
         self._inflections = inflections(nlp)
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = GatedMatcher(nlp.vocab)
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.matcher_used = False
         self.extra_words = extra_words
