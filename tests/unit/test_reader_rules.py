@@ -2095,3 +2095,66 @@ def test_a_sign_with_an_everyday_cause_that_explains_it_is_asked_about_not_acted
 def test_chest_pain_blamed_on_panic_is_still_chest_pain(reader):
     # reference section 5 makes no exception for it
     assert reader.read("my chest is tight and crushing, i think it's a panic attack").status_of("RF_CHEST_PAIN") == P
+
+
+# Passive suicidal ideation as the curated lists give it (The Conversation, "passive versus
+# active" thoughts; mental-health services' examples): death wished, welcomed or seen as the
+# answer, with no plan. Each form is a class, generated over ways in and objects.
+@pytest.mark.parametrize("example", [
+    "I don't want to live, but I don't want to die.", "I wish I could fall asleep and never wake up.",
+    "I don't want to be here, but I don't want to be dead.", "It wouldn't be the worst thing ever if I died.",
+    "I hope someone crashes into my car.", "Everyone would be better off if I wasn't around."])
+def test_the_curated_examples_of_passive_ideation_are_suicidal_language(reader, example):
+    assert reader.read(example).status_of("RF_SUICIDAL") == P
+
+
+@pytest.mark.parametrize("welcome", ["it would not be the worst thing", "it would be a relief", "it would be for the best"])
+@pytest.mark.parametrize("death", ["if i died", "if i was gone", "if i did not wake up"])
+def test_ones_own_death_welcomed_is_suicidal_language(reader, welcome, death):
+    assert reader.read(f"{welcome} {death}").status_of("RF_SUICIDAL") == P
+    assert reader.read(f"{welcome} if the tingling stopped").status_of("RF_SUICIDAL") is None
+
+
+@pytest.mark.parametrize("death", ["dying", "death", "being dead"])
+@pytest.mark.parametrize("answer", ["would solve all my problems", "seems like the only way out", "is the only answer"])
+def test_death_as_the_answer_is_suicidal_language(reader, death, answer):
+    assert reader.read(f"{death} {answer}").status_of("RF_SUICIDAL") == P
+
+
+@pytest.mark.parametrize("tired", ["tired of", "sick of", "done with"])
+@pytest.mark.parametrize("existing", ["existing", "being alive", "being human"])
+def test_tired_of_existing_itself_is_suicidal_language(reader, tired, existing):
+    assert reader.read(f"i am so {tired} {existing}").status_of("RF_SUICIDAL") == P
+    assert reader.read(f"i am {tired} existing on 4 hours sleep").status_of("RF_SUICIDAL") is None
+
+
+@pytest.mark.parametrize("wish", ["i do not want to", "i don't want to", "i would not want to", "honestly i dont want to"])
+def test_not_wanting_to_wake_is_suicidal_and_waking_at_a_time_is_not(reader, wish):
+    assert reader.read(f"{wish} wake up").status_of("RF_SUICIDAL") == P
+    assert reader.read(f"{wish} wake up anymore").status_of("RF_SUICIDAL") == P
+    for tail in ("wake up early tomorrow for work", "wake him up, he is asleep", "wake up 20 years from now and realise"):
+        assert reader.read(f"{wish} {tail}").status_of("RF_SUICIDAL") is None
+
+
+@pytest.mark.parametrize("fear", ["i don't want to die", "i am scared, i do not want to die from this", "i hope i don't die before the wedding"])
+def test_fear_of_dying_is_neither_the_thought_nor_its_denial(reader, fear):
+    assert reader.read(fear).status_of("RF_SUICIDAL") is None
+
+
+@pytest.mark.parametrize("soft", ["is life even worth living", "no one wants me here", "i can't fight anymore",
+                                  "i am just waiting for it all to end"])
+def test_lifes_worth_doubted_and_fight_gone_get_the_one_direct_question(reader, soft):
+    assert reader.read(soft).status_of("RF_SUICIDAL") == U
+
+
+@pytest.mark.parametrize("sign", ["my speech was slurred", "my face drooped on one side", "i had crushing chest pain"])
+@pytest.mark.parametrize("resolved", ["it resolved by itself", "it resolved on its own", "it went away by itself"])
+def test_a_sign_told_as_resolved_is_an_ended_episode_asked_about(reader, sign, resolved):
+    r = reader.read(f"on tuesday {sign} but {resolved}")
+    assert [f.status for f in r.findings if f.code.startswith("RF_")] == [U]
+
+
+@pytest.mark.parametrize("speech", ["spoke incoherently", "was talking nonsense", "was incoherent"])
+def test_incoherent_speech_of_sudden_onset_is_a_stroke_sign(reader, speech):
+    assert reader.read(f"this morning my dad {speech}").status_of("RF_STROKE") == P
+    assert reader.read("the leaflet the gp gave me was incoherent").status_of("RF_STROKE") is None
