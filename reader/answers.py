@@ -101,9 +101,12 @@ def read_answer(text: str, options: int = 1, symptom: bool = False, codes: Seque
     fine = anywhere["fine"].search(t)
     if symptom and fine and t[: fine.start()].split()[-1:] in (["not"], ["never"]):
         return "affirm"  # an all-clear denied: "i'm not strong enough", "never warm enough"
-    if lead["no"].search(t):
+    denial = lead["no"].search(t)
+    if denial:
         if _taken_back(t, anywhere["retract"]):
             return "dont_know"  # "no. well my leg's been bad since an hour ago"
+        if _ASKED_BACK.match(t[denial.end():]):
+            return "dont_know"  # "i don't think so?", "no?": a doubt put as a question, not a no
         return "deny"
     if lead["no_tail"].search(t):
         return "deny"  # "had a clot in 2018 and a bladder op once, nothing like that now"
@@ -118,6 +121,10 @@ def read_answer(text: str, options: int = 1, symptom: bool = False, codes: Seque
     if symptom and lead["all_clear"].search(t) and not p["negative"].search(t) and not _AGAINST.search(t):
         return "deny"  # "eyes ok", "memory fine" (not "tired but ok")
     return None
+
+
+# a denial's own clause ending in a question mark: "i dont think so? she's just not right today"
+_ASKED_BACK: Pattern = re.compile(r"[^.!,;:?]*\?")
 
 
 # the alternative itself, asked back: "yes or no?", "yes/no", "yeah or nah"

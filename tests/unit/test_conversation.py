@@ -184,6 +184,17 @@ def test_locale_changes_the_numbers():
     assert "988" in c.texts
 
 
+@pytest.mark.parametrize("hedged", ["i dont think so? she's just not quite right today", "no?"])
+def test_a_denial_put_as_a_question_at_the_screen_gets_the_options(hedged):
+    """A doubt at the safety screen is not a no: the person is shown the list to pick from."""
+    c = Chat().say("asking for my mum, she is 78 and her memory has been going downhill for months")
+    assert c.pending == "RF_SCREEN"
+    c.say(hedged)
+    assert c.pending == "RF_WHICH"
+    c.say("her face has gone droopy on the left and her words are slurred, since after lunch")
+    assert c.slots["triage_level"] == "emergency"
+
+
 def test_yes_to_red_flag_screen_asks_which_one():
     c = Chat().say("hi", "greet").say("yes", "affirm")
     assert c.pending == "RF_WHICH"

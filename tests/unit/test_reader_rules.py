@@ -2158,3 +2158,15 @@ def test_a_sign_told_as_resolved_is_an_ended_episode_asked_about(reader, sign, r
 def test_incoherent_speech_of_sudden_onset_is_a_stroke_sign(reader, speech):
     assert reader.read(f"this morning my dad {speech}").status_of("RF_STROKE") == P
     assert reader.read("the leaflet the gp gave me was incoherent").status_of("RF_STROKE") is None
+
+
+@pytest.mark.parametrize("denial", ["no", "nope", "i dont think so", "i don't think so", "not really"])
+def test_a_denial_put_as_a_question_is_a_doubt_not_a_no(denial):
+    from reader.answers import read_answer
+
+    assert read_answer(f"{denial}?") == "dont_know"
+    assert read_answer(f"{denial}? she's just not quite right today") == "dont_know"
+    assert read_answer(denial) == "deny"
+    # a question after the denial's own clause is another matter: the no stands
+    assert read_answer(f"{denial}, why do you ask?") == "deny"
+    assert read_answer(f"{denial}. is that bad?") == "deny"
