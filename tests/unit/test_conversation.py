@@ -1180,3 +1180,26 @@ def test_a_possible_emergency_told_with_an_urgent_red_flag_is_asked_before_the_r
     d.say("i am diabetic and my big toe has gone purple, and my chest feels funny")
     d.say("no", "deny")
     assert d.slots["triage_level"] == "urgent" and "RF_DIABETIC_FOOT" in d.slots["red_flags"]
+
+
+@pytest.mark.parametrize("back", ["my lower back is killing me", "i've got bad back pain", "my back went pop and aches"])
+@pytest.mark.parametrize("legs", ["both legs feel numb and heavy", "my legs have gone weak"])
+def test_back_pain_with_legs_going_quickly_gets_the_cauda_equina_question(back, legs):
+    """Reference section 5: both legs suddenly weak is the bladder/bowel flag's picture; with back
+    pain and a quick course the flag is asked about directly before any result."""
+    c = Chat().say(f"{legs} and {back}")
+    c.say("no", intent="deny")
+    c.until("DURATION").say("since last night, it came on quick")
+    assert c.pending == "CONFIRM_RF_BLADDER_BOWEL"
+    c.say("yes, i wet myself this morning and didn't feel it", intent="affirm")
+    assert c.slots["triage_level"] == "emergency"
+
+
+def test_back_pain_with_slow_numb_feet_is_not_asked_about_the_bladder():
+    c = Chat().say("my feet have been numb for a couple of years and i have back pain")
+    c.say("no", intent="deny")
+    for _ in range(30):
+        if c.state.stage == "done":
+            break
+        assert c.pending != "CONFIRM_RF_BLADDER_BOWEL"
+        c.say("slowly getting worse over years" if c.pending == "PROGRESSION" else "no", intent="inform" if c.pending == "PROGRESSION" else "deny")
