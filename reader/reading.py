@@ -96,6 +96,7 @@ class Reader:
                 if k.concept(m.code).kind == Kind.RED_FLAG:
                     codes_of_name.setdefault(m.code, set()).add(" ".join(normalise(name).split()))
         self._past_names = [(code, had_before_pattern(names)) for code, names in codes_of_name.items()]
+        self._their_past_names = [(code, had_before_pattern(names, other=True)) for code, names in codes_of_name.items()]
         self._names = {" ".join(normalise(n).split()) for n in k.diagnosis_names} | {
             "a " + " ".join(normalise(n).split()) for n in k.diagnosis_names}
         for lang in ("en",) + OTHER_LANGUAGES:
@@ -211,10 +212,11 @@ class Reader:
                 status = Status.UNSURE
             if status == Status.PRESENT and code in self.knowledge.ended_episode.get("codes", ()) \
                     and not recent[sentence_of[m.start]] and _ended_after(m.start, endings, sentence_of, sentences, doc):
-                status = Status.UNSURE  # "... on sunday but it went off": history, asked "right now?"
+                # "... on sunday but it went off": history, asked "right now?" (and a "no" answers it)
+                status, ctx = Status.UNSURE, replace(ctx, historical=True)
             if status == Status.PRESENT and code in self.knowledge.ended_episode.get("codes", ()) \
                     and not recent[sentence_of[m.start]] and any(a > m.end for a in seen):
-                status = Status.UNSURE  # "... i got to the hospital and they did a ct": seen to, asked
+                status, ctx = Status.UNSURE, replace(ctx, historical=True)  # "... i got to the hospital and they did a ct": seen to, asked
             if status == Status.PRESENT and told_with("explained", code, m) and not recent[sentence_of[m.start]]:
                 # "in a wheelchair and can't walk", "so weak after the marathon i could barely stand"
                 if code not in self.knowledge.chronic_reads_as:
@@ -261,10 +263,13 @@ class Reader:
                 sentence_of_code[code] = sentence_of[m.start]
         # a sign of a red flag the person had before, told with no new onset ("five years on from my
         # stroke ... i can't hold anything in my left hand"), may be what it left: asked, "is this new?"
-        for code in had_before:
+        # likewise another person's sign told of the red flag they had ("my dad's speech went slurry
+        # when he had his stroke"): that episode, asked about, not their emergency now
+        their_before = {code for code, rx in self._their_past_names if rx.search(doc.text.lower())}
+        for code in had_before | their_before:
             f = by_code.get(code)
             if f is not None and f.status == Status.PRESENT and "named" not in f.context \
-                    and not recent[sentence_of_code[code]]:
+                    and not recent[sentence_of_code[code]] and (code in had_before or "other" in f.context):
                 by_code[code] = replace(f, status=Status.UNSURE)
         if family is not None and "RK_FAMILY_HX" not in by_code:
             by_code["RK_FAMILY_HX"] = family

@@ -1203,3 +1203,20 @@ def test_back_pain_with_slow_numb_feet_is_not_asked_about_the_bladder():
             break
         assert c.pending != "CONFIRM_RF_BLADDER_BOWEL"
         c.say("slowly getting worse over years" if c.pending == "PROGRESSION" else "no", intent="inform" if c.pending == "PROGRESSION" else "deny")
+
+
+def test_a_no_to_the_foot_question_with_a_healed_wound_answers_it():
+    """'not now. had an ulcer last winter but it healed': the no stands, nothing asked again."""
+    c = Chat().say("burning feet at night and tingling toes, i have type 1 diabetes")
+    c.until("RF_DIABETIC_FOOT").say("not now. had an ulcer under the big toe last winter but it healed completely in march")
+    assert c.state.facts.status["RF_DIABETIC_FOOT"].value == "absent"
+    assert c.pending != "CONFIRM_RF_DIABETIC_FOOT"
+
+
+def test_a_relatives_sign_told_of_their_past_stroke_mid_interview_is_no_emergency():
+    c = Chat().say("i've had brain fog for a couple of months and i'm tired")
+    c.say("no", intent="deny")
+    c.say("my dads speech went slurry when he had his stroke. is brain fog like mine ever a warning sign of that?")
+    assert c.slots["triage_level"] != "emergency"
+    now = Chat().say("my dad's face dropped on one side just now")
+    assert now.slots["triage_level"] == "emergency" or now.pending == "CONFIRM_RF_STROKE"

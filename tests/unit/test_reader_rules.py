@@ -2170,3 +2170,31 @@ def test_a_denial_put_as_a_question_is_a_doubt_not_a_no(denial):
     # a question after the denial's own clause is another matter: the no stands
     assert read_answer(f"{denial}, why do you ask?") == "deny"
     assert read_answer(f"{denial}. is that bad?") == "deny"
+
+
+@pytest.mark.parametrize("wound", ["had an ulcer under my big toe", "had a blister on my heel", "had a sore on my foot"])
+@pytest.mark.parametrize("healed", ["but it healed completely", "but it has healed up", "it healed well"])
+def test_a_diabetic_foot_wound_told_as_healed_is_an_ended_episode(reader, wound, healed):
+    r = reader.read(f"i am diabetic. last winter i {wound} {healed}")
+    assert r.status_of("RF_DIABETIC_FOOT") == U
+    assert "historical" in next(f for f in r.findings if f.code == "RF_DIABETIC_FOOT").context
+    assert reader.read(f"i am diabetic and the {wound.split(' ', 2)[2]} has not healed in 3 weeks").status_of("RF_DIABETIC_FOOT") == P
+
+
+@pytest.mark.parametrize("degree", ["kinda", "kind of", "pretty", "a little", "so"])
+def test_paranoid_as_worry_after_a_relatives_illness_is_no_psychosis(reader, degree):
+    assert reader.read(f"my dad had a stroke in may so i am {degree} paranoid now lol").status_of("SX_PSYCHOSIS") is None
+    assert reader.read("i am paranoid that people are watching me through the tv").status_of("SX_PSYCHOSIS") == P
+
+
+@pytest.mark.parametrize("who, whose", [("he", "his"), ("she", "her")])
+@pytest.mark.parametrize("sign", ["speech went slurry", "face dropped on one side"])
+def test_anothers_sign_told_of_the_stroke_they_had_is_that_episode(reader, who, whose, sign):
+    """A relative's sign told with the red flag they had ("when he had his stroke") is that
+    episode: asked about, never their emergency now; told happening now it still is."""
+    r = reader.read(f"my {'dad' if who == 'he' else 'mum'}'s {sign} when {who} had {whose} stroke")
+    assert r.status_of("RF_STROKE") == U
+    assert "theirs" not in next(f for f in r.findings if f.code == "RF_STROKE").context
+    # happening now it is not that episode: never taken for history
+    now = next(f for f in reader.read(f"my {'dad' if who == 'he' else 'mum'}'s {sign} just now").findings if f.code == "RF_STROKE")
+    assert now.status in (P, U) and "historical" not in now.context and (now.status == P or "theirs" in now.context)
