@@ -76,6 +76,7 @@ DIAGNOSIS_CODES = {"SX_BLOOD_RESULT"}
 # a statement turned into a question by a tag: "so i have pernicious anaemia, right?"
 _TAGS = {"right", "yeah", "yes", "correct", "innit", "true"}
 # words that start a statement inside the question: "is it bad that i am vegan?" states veganism
+_SENTENCE_ENDS = {".", "?", "!", "\n", "..."}
 _STATEMENT_STARTS = {"that", "because", "since", "as", "i", "we", "he", "she", "they", "when", "if"}
 FIRST_PERSON_Q = (
     # "does anyone else get palpitations with low b12?" is the poster's own complaint
@@ -194,7 +195,8 @@ def asked_whether(start: int, tokens, frame_ends: List[int]) -> bool:
     """A mention within three words after a diagnosis frame, with no statement starting between."""
     return any(
         # a finding may begin inside the frame's last words ("do i [have b12 deficiency]")
-        -2 <= start - end <= 3 and not any(t.text in _STATEMENT_STARTS for t in tokens[end:start])
+        # nor a sentence's end: "do i have pernicious anaemia? my mum has it" states the mother's
+        -2 <= start - end <= 3 and not any(t.text in _STATEMENT_STARTS or t.text in _SENTENCE_ENDS for t in tokens[end:start])
         for end in frame_ends
     )
 

@@ -169,7 +169,9 @@ class Reader:
             return code in self.sections[name][0] and sentence_of[m.start] in said_in[name]
         side = _first(mods, doc, "side", ("one", "both"))
         ended = self.ended.find(doc)
-        endings = [a for a, _ in ended.get("words", [])]
+        # an ending denied is none: "it has not resolved", "the ulcer never healed up"
+        endings = [a for a, _ in ended.get("words", [])
+                   if not any(t.lower_ in NEGATION_WORDS or t.lower_ == "n't" for t in doc[max(0, a - 2) : a])]
         seen = [a for a, _ in ended.get("seen", [])]
         # a start told earlier than this day: a time of this day is where it has got to, not its onset
         began_earlier = bool(said_in["within_a_day"])
@@ -265,11 +267,16 @@ class Reader:
         # stroke ... i can't hold anything in my left hand"), may be what it left: asked, "is this new?"
         # likewise another person's sign told of the red flag they had ("my dad's speech went slurry
         # when he had his stroke"): that episode, asked about, not their emergency now
-        their_before = {code for code, rx in self._their_past_names if rx.search(doc.text.lower())}
-        for code in had_before | their_before:
+        # (in the sign's own sentence: "dad had a stroke last year. now he can't lift his arm" is not)
+        def their_episode(code: str) -> bool:
+            lo, hi = sentences[sentence_of_code[code]]
+            return any(code == c and rx.search(doc[lo:hi].text.lower()) for c, rx in self._their_past_names)
+
+        for code in set(had_before) | {c for c, _ in self._their_past_names}:
             f = by_code.get(code)
             if f is not None and f.status == Status.PRESENT and "named" not in f.context \
-                    and not recent[sentence_of_code[code]] and (code in had_before or "other" in f.context):
+                    and not recent[sentence_of_code[code]] \
+                    and (code in had_before or "other" in f.context and their_episode(code)):
                 by_code[code] = replace(f, status=Status.UNSURE)
         if family is not None and "RK_FAMILY_HX" not in by_code:
             by_code["RK_FAMILY_HX"] = family

@@ -2198,3 +2198,19 @@ def test_anothers_sign_told_of_the_stroke_they_had_is_that_episode(reader, who, 
     # happening now it is not that episode: never taken for history
     now = next(f for f in reader.read(f"my {'dad' if who == 'he' else 'mum'}'s {sign} just now").findings if f.code == "RF_STROKE")
     assert now.status in (P, U) and "historical" not in now.context and (now.status == P or "theirs" in now.context)
+
+
+@pytest.mark.parametrize("relative", ["my mum has it", "my dad had it too", "my sister has the same"])
+@pytest.mark.parametrize("end", ["?", ".", "!"])
+def test_a_sentence_end_closes_a_diagnosis_question(reader, relative, end):
+    """"do i have pernicious anaemia? my mum has it": the question stays a question, the mother's
+    is stated: family history."""
+    r = reader.read(f"do i have pernicious anaemia{end} {relative}")
+    assert r.status_of("RK_FAMILY_HX") == P and r.status_of("RK_AUTOIMMUNE") != P
+
+
+@pytest.mark.parametrize("ending", ["resolved", "healed up", "gone away"])
+def test_an_ending_denied_ends_nothing(reader, ending):
+    """"it has not resolved": the sign is still there, not an ended episode."""
+    assert reader.read(f"on tuesday my speech was slurred and it has not {ending}").status_of("RF_STROKE") == P
+    assert reader.read(f"on tuesday my speech was slurred but it has {ending}").status_of("RF_STROKE") == U
