@@ -87,15 +87,16 @@ PRESENT = re.compile(
 
 def had_before_pattern(names, other: bool = False) -> "re.Pattern[str]":
     """A red flag's diagnosis names told as the person's own, before now: "i had a stroke in
-    2015", "five years on from my big stroke", "since my heart attack"; with ``other``, as
-    another person's: "when he had his stroke", "since her heart attack"."""
+    2015", "five years on from my big stroke", "since my heart attack"; with ``other``, the
+    time of another person's: "when he had his stroke", "during her heart attack"."""
     alts = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
-    who, whose = (r"(?:he|she|they|dad|mum|mom)", r"(?:his|her|their)") if other else (r"i", r"(?:my|a|the)")
+    size = r"(?: (?:a|an|my|his|her|their|the|big|little|small|minor|major|mini|second|first|last|bad|massive|\w+ly))*"
+    if other:  # the time of their episode: "when he had his stroke", "during her heart attack"
+        return re.compile(rf"\b(?:(?:when|while|as) (?:he|she|they) (?:had|was having|were having)|during (?:his|her|their)){size} (?:{alts})\b")
     return re.compile(
-        rf"\b(?:{who} had|{who} (?:has|have) had|{who} suffered|{who} survived|(?:from|since|after|when|survived|survivor of|"
-        rf"recovering from|recovered from) {whose})"
-        r"(?: (?:a|an|my|his|her|their|the|big|little|small|minor|major|mini|second|first|last|bad|massive|\w+ly))*"
-        rf" (?:{alts})\b")
+        r"\b(?:i had|i have had|i have|i suffered|i survived|(?:from|since|after|survived|survivor of|recovering from|"
+        r"recovered from) (?:my|a|the))"
+        rf"{size} (?:{alts})\b")
 
 
 def onset_pattern(words: Sequence[str]) -> "re.Pattern[str]":
