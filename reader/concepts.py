@@ -95,22 +95,24 @@ def add_patterns(owner, key: str, phrases: Iterable[str]) -> bool:
     return bool(docs or patterns)
 
 
+def spec_words(spec: dict):
+    """The words a token spec matches, when it is words only ({"LOWER": w} or {"LOWER": {"IN": [...]}})."""
+    lower = spec.get("LOWER") if len(spec) == 1 else None
+    if isinstance(lower, str):
+        return frozenset([lower])
+    if isinstance(lower, dict) and list(lower) == ["IN"]:
+        return frozenset(lower["IN"])
+    return None
+
+
 def factor_patterns(patterns: List[List[dict]]) -> List[List[dict]]:
     """Token patterns that differ in one word only, merged into one with the union of that
     word's forms: "can't stand meat", "can't stand fish"... become "can't stand
     {meat, fish...}". Same matches (a token matches the merged set exactly when it matches
     one of the merged words), far fewer patterns: the ``Matcher`` tries every pattern at every
     token, so its cost grows with their number, not with the size of a set."""
-    def words(spec: dict):
-        lower = spec.get("LOWER") if len(spec) == 1 else None
-        if isinstance(lower, str):
-            return frozenset([lower])
-        if isinstance(lower, dict) and list(lower) == ["IN"]:
-            return frozenset(lower["IN"])
-        return None
-
     def key_of(spec: dict):
-        w = words(spec)
+        w = spec_words(spec)
         return ("W", w) if w is not None else ("S", repr(sorted(spec.items())))
 
     rows = [[key_of(t) for t in p] for p in patterns]
@@ -151,12 +153,12 @@ def factor_patterns(patterns: List[List[dict]]) -> List[List[dict]]:
 
 
 class GatedMatcher:
-    """spaCy's ``Matcher``, one per key, each run only when the message holds a word that every
-    match of the key needs: its gate, the union over the key's patterns of one position's words
-    (a position with no stop word, the fewest words). A pattern cannot match without a token from
-    each of its positions, so a key whose gate misses the message's words has no match there:
-    skipping it changes no result. A ``Matcher`` evaluates each word-set predicate in Python at
-    every token, so one big Matcher cost most of the reader's time; a message wakes few keys."""
+    """spaCy's ``Matcher``, one per key and gate, each run only when the message holds a word of
+    its gate: the words of one position its patterns share, the position rarest in English. A
+    pattern cannot match without a token from each of its positions, so a matcher whose gate
+    misses the message's words has no match there: skipping it changes no result. A ``Matcher``
+    evaluates each word-set predicate in Python at every token, so one big Matcher cost most of
+    the reader's time; a message wakes few of the small ones."""
 
     def __init__(self, vocab) -> None:
         self.vocab = vocab
@@ -174,20 +176,18 @@ class GatedMatcher:
         prob = _word_probabilities()
         best = None
         for spec in pattern:
-            lower = spec.get("LOWER") if len(spec) == 1 else None
-            words = {lower} if isinstance(lower, str) else set(lower["IN"]) if isinstance(lower, dict) and list(lower) == ["IN"] else None
+            words = spec_words(spec)
             if words is None:
                 continue
             rank = sum(prob.get(w, 1e-7) for w in words)
             if best is None or rank < best[0]:
                 best = (rank, words)
-        return None if best is None else best[1]
+        return best[1] if best else frozenset()
 
     def add(self, key: str, patterns: List[List[dict]]) -> None:
         by_gate: Dict[frozenset, List[List[dict]]] = {}
         for p in patterns:
-            gate = self._gate(p)
-            by_gate.setdefault(frozenset() if gate is None else frozenset(gate), []).append(p)
+            by_gate.setdefault(self._gate(p), []).append(p)
         for gate, group in by_gate.items():
             matcher = Matcher(self.vocab)
             matcher.add(key, group)
@@ -318,8 +318,8 @@ class ConceptMatcher:
         if self.matcher_used:
             found += self.matcher(doc, keys=lambda key: not key.startswith("X|"))
             # an exclusion only cancels a match of its own code: looked for when the code was found
-            wanted = {f"X|{self._keys[m][1]}|0|0" for m, _, _ in found if self._keys[m][0] != "L"}
-            found += self.matcher(doc, keys=wanted.__contains__)
+            codes = {self._keys[m][1] for m, _, _ in found}
+            found += self.matcher(doc, keys=lambda key: key.startswith("X|") and key.split("|")[1] in codes)
         locators: Set[int] = set()
         for match_id, s, e in found:
             kind, code, ci, gi = self._keys[match_id]
